@@ -14,11 +14,23 @@ export default tseslint.config(
     ignores: ['packages/core/src/**/*.test.ts'],
     rules: {
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval'],
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'use the Clock port' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: 'use the Clock port',
+        },
+      ],
     },
   },
   {
-    files: ['**/bin/**', '**/scripts/**', '**/bench/**', 'packages/adapter-http/src/main/cli.ts', 'packages/adapter-http/src/demo/**'],
+    files: [
+      '**/bin/**',
+      '**/scripts/**',
+      '**/bench/**',
+      'packages/adapter-http/src/main/cli.ts',
+      'packages/adapter-http/src/demo/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

@@ -27,7 +27,11 @@ export default {
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.(contract|int|e2e)\\.test\\.ts$'],
     },
-    { ...common, displayName: 'contract', testMatch: ['<rootDir>/packages/*/{src,test}/**/*.contract.test.ts'] },
+    {
+      ...common,
+      displayName: 'contract',
+      testMatch: ['<rootDir>/packages/*/{src,test}/**/*.contract.test.ts'],
+    },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/packages/*/test/**/*.int.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/packages/*/test/**/*.e2e.test.ts'] },
   ],

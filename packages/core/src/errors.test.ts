@@ -26,7 +26,10 @@ describe('PromfetcherError', () => {
   });
 
   it('recognises errors by brand, also across copies of the package', () => {
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('promfetcher.error')]: true, code: 'PF_PARSE' });
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('promfetcher.error')]: true,
+      code: 'PF_PARSE',
+    });
     expect(PromfetcherError.is(foreign)).toBe(true);
     expect(PromfetcherError.is(new Error('x'))).toBe(false);
     expect(PromfetcherError.is(undefined)).toBe(false);

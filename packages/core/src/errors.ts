@@ -95,7 +95,12 @@ export class ScrapeError extends PromfetcherError {
   /** The scrape target, as `scheme://address/path` without credentials. */
   readonly target: string;
   readonly status?: number;
-  constructor(reason: ScrapeFailureReason, target: string, message: string, options?: ErrorOptions & { status?: number }) {
+  constructor(
+    reason: ScrapeFailureReason,
+    target: string,
+    message: string,
+    options?: ErrorOptions & { status?: number },
+  ) {
     super('PF_SCRAPE', `${target}: ${message}`, options);
     this.reason = reason;
     this.target = target;

@@ -11,14 +11,7 @@
  * - text `untyped` and OpenMetrics `unknown` are both `unknown`.
  */
 export type MetricType =
-  | 'counter'
-  | 'gauge'
-  | 'histogram'
-  | 'gaugehistogram'
-  | 'summary'
-  | 'info'
-  | 'stateset'
-  | 'unknown';
+  'counter' | 'gauge' | 'histogram' | 'gaugehistogram' | 'summary' | 'info' | 'stateset' | 'unknown';
 
 export const METRIC_TYPES: readonly MetricType[] = [
   'counter',
