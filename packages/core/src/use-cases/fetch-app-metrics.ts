@@ -1,0 +1,409 @@
+/**
+ * The fetch use case: find an app's instances, scrape them (and the external exporters) concurrently within
+ * a deadline, stamp CF labels, and answer one merged exposition.
+ *
+ * Metrics path precedence: **the caller's explicit `metric_path` > the broker binding's endpoint (looked up
+ * once per distinct app) > `/metrics`**. The original did the opposite (the binding overrode an explicit
+ * `metric_path`, spec §5 item 16) and queried its database once per instance per request.
+ *
+ * Failures are series, never error text: each failed target adds `promfetcher_scrape_error{<cf labels>,
+ * reason="…"} 1`; with `accountingSeries`, every target adds `promfetcher_instance_up` and
+ * `promfetcher_instance_scrape_duration_seconds`, and every app `promfetcher_app_instances_expected` and
+ * `promfetcher_app_instances_scraped`. These come first in the merge, so an app cannot shadow them.
+ *
+ * The deadline: each target gets the time left until `timeoutMs` after the start (on the Clock) and the
+ * caller's AbortSignal; the TargetScraper enforces it (core has no timers). A target not started before the
+ * deadline, or after an abort, is reported as `timeout` without being scraped.
+ */
+import { AppNotFoundError, type BadRequestError, type ScrapeFailureReason } from '../errors.js';
+import type { Exposition, ExpositionFormat, Label, Labels } from '../exposition/model.js';
+import { contentTypeFor } from '../exposition/negotiate.js';
+import { parseExposition } from '../exposition/parse.js';
+import { serialize } from '../exposition/serialize.js';
+import { mergeExpositions } from '../merge/merge-expositions.js';
+import type { Clock } from '../ports/clock.js';
+import type { EndpointOverrides } from '../ports/endpoint-overrides.js';
+import type { Logger } from '../ports/logger.js';
+import type { RouteLookup } from '../ports/route-registry.js';
+import type { ScrapeTarget, TargetScraper } from '../ports/target-scraper.js';
+import type { AppLabels, FetchTelemetry } from '../ports/telemetry.js';
+import { cfLabelsFor } from '../relabel/cf-labels.js';
+import { relabel } from '../relabel/relabel.js';
+import { err, ok, type Result } from '../result.js';
+import { describeAppRef, resolveApp, type AppRef } from '../routes/app-ref.js';
+import type { RouteEntry } from '../routes/endpoint.js';
+import { exporterUrl, type ExporterApp, type ExternalExporter } from './external-exporter.js';
+import { fetchSeries, type TargetOutcome } from './fetch-series.js';
+import { DEFAULT_METRIC_PATH, validateMetricPath } from './metric-path.js';
+
+export const DEFAULT_MAX_CONCURRENCY_PER_REQUEST = 32;
+
+/** What promfetcher asks instances for: OpenMetrics first, text 0.0.4 next (both are parsed). */
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+export interface FetchOptions {
+  readonly maxConcurrencyPerRequest: number;
+  readonly externalExporters: readonly ExternalExporter[];
+  readonly accountingSeries: boolean;
+}
+
+export const DEFAULT_FETCH_OPTIONS: FetchOptions = Object.freeze({
+  maxConcurrencyPerRequest: DEFAULT_MAX_CONCURRENCY_PER_REQUEST,
+  externalExporters: Object.freeze([]) as readonly ExternalExporter[],
+  accountingSeries: true,
+});
+
+export interface FetchAppMetricsDeps {
+  readonly routes: RouteLookup;
+  readonly scraper: TargetScraper;
+  readonly overrides: EndpointOverrides;
+  readonly clock: Clock;
+  readonly telemetry: FetchTelemetry;
+  readonly logger: Logger;
+  readonly options?: Partial<FetchOptions>;
+}
+
+export interface FetchInput {
+  readonly app: AppRef;
+  /** The caller's `metric_path` (validated again here); undefined → the binding's endpoint or `/metrics`. */
+  readonly metricPath?: string;
+  /** True for `only-app-metrics` / `only_from_app`: no external exporters. */
+  readonly onlyApp: boolean;
+  /** The format of the answer. */
+  readonly format: ExpositionFormat;
+  /** Caller headers to pass on (already filtered by the adapter); exporters never get Authorization. */
+  readonly forwardHeaders: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface TargetReport {
+  readonly kind: 'instance' | 'exporter';
+  /** The URL scraped, without credentials. */
+  readonly url: string;
+  /** The instance index (`tags.instance_id`), for instances. */
+  readonly index?: string;
+  /** The exporter's name, for exporters. */
+  readonly exporter?: string;
+  readonly ok: boolean;
+  readonly reason?: ScrapeFailureReason;
+  readonly durationMs: number;
+}
+
+export interface FetchOutput {
+  readonly body: string;
+  readonly contentType: string;
+  readonly targets: readonly TargetReport[];
+}
+
+interface PlannedTarget {
+  readonly target: ScrapeTarget;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly app: ExporterApp;
+  /** CF labels stamped on the target's samples. */
+  readonly cfLabels: Labels;
+  /** The labels of promfetcher's own series for this target. */
+  readonly ownLabels: Labels;
+  readonly index?: string;
+  readonly exporter?: string;
+  /** Set when the target cannot be scraped at all (exporter template error). */
+  readonly plannedFailure?: ScrapeFailureReason;
+}
+
+type Scraped =
+  | { readonly ok: true; readonly exposition: Exposition; readonly durationMs: number }
+  | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly durationMs: number };
+
+const OWN_HEADERS = new Set(['accept', 'x-forwarded-proto', 'x-prometheus-scrape-timeout-seconds', 'host']);
+
+export class FetchAppMetrics {
+  private readonly deps: FetchAppMetricsDeps;
+  private readonly options: FetchOptions;
+
+  constructor(deps: FetchAppMetricsDeps) {
+    this.deps = deps;
+    this.options = { ...DEFAULT_FETCH_OPTIONS, ...deps.options };
+    if (
+      !Number.isInteger(this.options.maxConcurrencyPerRequest) ||
+      this.options.maxConcurrencyPerRequest < 1
+    ) {
+      throw new RangeError(
+        `maxConcurrencyPerRequest must be a positive integer, got ${String(this.options.maxConcurrencyPerRequest)}`,
+      );
+    }
+  }
+
+  async execute(input: FetchInput): Promise<Result<FetchOutput, AppNotFoundError | BadRequestError>> {
+    const { clock } = this.deps;
+    const deadlineMs = clock.now() + input.timeoutMs;
+    let explicitPath: string | undefined;
+    if (input.metricPath !== undefined) {
+      const checked = validateMetricPath(input.metricPath);
+      if (!checked.ok) return checked;
+      explicitPath = checked.value;
+    }
+    const entries = resolveApp(this.deps.routes, input.app);
+    if (entries.length === 0) return err(new AppNotFoundError(describeAppRef(input.app)));
+
+    const paths = explicitPath === undefined ? await this.bindingPaths(entries) : undefined;
+    const planned: PlannedTarget[] = entries.map((entry) =>
+      this.instanceTarget(entry, explicitPath ?? paths?.get(appIdOf(entry)) ?? DEFAULT_METRIC_PATH, input),
+    );
+    if (!input.onlyApp) planned.push(...this.exporterTargets(entries, input));
+
+    const scraped = await this.scrapeAll(planned, deadlineMs, input);
+    const outcomes: TargetOutcome[] = [];
+    const reports: TargetReport[] = [];
+    const parts: Exposition[] = [];
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
+      const s = scraped[i]!;
+      const reason = s.ok ? undefined : s.reason;
+      const appLabels = appLabelsOf(p.app);
+      this.deps.telemetry.targetScraped(
+        appLabels,
+        p.index === undefined ? { kind: p.target.kind } : { kind: p.target.kind, index: p.index },
+        reason === undefined
+          ? { ok: true, durationMs: s.durationMs }
+          : { ok: false, reason, durationMs: s.durationMs },
+      );
+      outcomes.push({
+        labels: p.ownLabels,
+        kind: p.target.kind,
+        appKey: p.app.appId,
+        appLabels: p.cfLabels.slice(0, 6),
+        ok: s.ok,
+        ...(reason === undefined ? {} : { reason }),
+        durationMs: s.durationMs,
+      });
+      reports.push({
+        kind: p.target.kind,
+        url: stripUserinfo(p.target.url),
+        ...(p.index === undefined ? {} : { index: p.index }),
+        ...(p.exporter === undefined ? {} : { exporter: p.exporter }),
+        ok: s.ok,
+        ...(reason === undefined ? {} : { reason }),
+        durationMs: s.durationMs,
+      });
+      if (s.ok) parts.push(relabel(s.exposition, p.cfLabels));
+    }
+
+    const merged = mergeExpositions([fetchSeries(outcomes, this.options.accountingSeries), ...parts]);
+    for (const conflict of merged.conflicts) {
+      if (conflict.dropped > 0)
+        this.deps.telemetry.samplesDropped(conflict.dropped, `merge:${conflict.kind}`);
+    }
+    if (merged.conflicts.length > 0) {
+      this.deps.logger.debug(
+        {
+          app: describeAppRef(input.app),
+          droppedSamples: merged.droppedSamples,
+          conflicts: merged.conflicts.length,
+        },
+        'merge conflicts between targets',
+      );
+    }
+    const body = serialize(merged.exposition, input.format, {
+      onDrop: (drop) => {
+        if (drop.samples > 0) this.deps.telemetry.samplesDropped(drop.samples, `serialize:${drop.reason}`);
+      },
+    });
+    return ok({ body, contentType: contentTypeFor(input.format), targets: reports });
+  }
+
+  /** The broker endpoint per distinct app (one lookup each); an invalid or failing one falls back. */
+  private async bindingPaths(entries: readonly RouteEntry[]): Promise<Map<string, string>> {
+    const apps = [...new Set(entries.map(appIdOf).filter((id) => id !== ''))];
+    const paths = new Map<string, string>();
+    await Promise.all(
+      apps.map(async (appId) => {
+        let path: string | undefined;
+        try {
+          path = await this.deps.overrides.endpointFor(appId);
+        } catch (cause) {
+          this.deps.logger.warn({ appId, err: cause }, 'binding endpoint lookup failed; using /metrics');
+          return;
+        }
+        if (path === undefined) return;
+        const checked = validateMetricPath(path, 'endpoint');
+        if (checked.ok) paths.set(appId, checked.value);
+        else
+          this.deps.logger.warn({ appId, reason: checked.error.message }, 'invalid binding endpoint ignored');
+      }),
+    );
+    return paths;
+  }
+
+  private instanceTarget(entry: RouteEntry, path: string, input: FetchInput): PlannedTarget {
+    const e = entry.endpoint;
+    const scheme = e.tls ? 'https' : 'http';
+    const app = exporterAppOf(entry);
+    const index = e.tags['instance_id'];
+    const target: ScrapeTarget = {
+      url: `${scheme}://${e.address}${path}`,
+      hostHeader: entry.host.includes('*') ? e.address : entry.host,
+      kind: 'instance',
+      ...(e.tls && e.serverCertDomainSan !== undefined && e.serverCertDomainSan !== ''
+        ? { serverName: e.serverCertDomainSan }
+        : {}),
+    };
+    const cfLabels = cfLabelsFor({
+      ...appLabelsOf(app),
+      instance: e.address,
+      ...(index === undefined ? {} : { index }),
+    });
+    return {
+      target,
+      headers: headersFor(input.forwardHeaders, scheme, false),
+      app,
+      cfLabels,
+      ownLabels: cfLabels,
+      ...(index === undefined || index === '' ? {} : { index }),
+    };
+  }
+
+  /** One target per exporter per distinct app, apps in order of first appearance. */
+  private exporterTargets(entries: readonly RouteEntry[], input: FetchInput): PlannedTarget[] {
+    const apps = new Map<string, ExporterApp>();
+    for (const entry of entries) {
+      const id = appIdOf(entry);
+      if (id !== '' && !apps.has(id)) apps.set(id, exporterAppOf(entry));
+    }
+    const out: PlannedTarget[] = [];
+    for (const exporter of this.options.externalExporters) {
+      for (const app of apps.values()) {
+        const cfLabels = cfLabelsFor(appLabelsOf(app));
+        const ownLabels: Labels = [...cfLabels, { name: 'exporter', value: exporter.name } satisfies Label];
+        const url = exporterUrl(exporter, app);
+        if (!url.ok) {
+          this.deps.logger.warn(
+            { exporter: exporter.name, reason: url.error.message },
+            'external exporter not scraped',
+          );
+        }
+        out.push({
+          target: {
+            url: url.ok ? url.value : `${exporter.scheme}://${exporter.host}`,
+            hostHeader: stripUserinfo(exporter.host),
+            kind: 'exporter',
+          },
+          headers: headersFor(input.forwardHeaders, exporter.scheme, true),
+          app,
+          cfLabels,
+          ownLabels,
+          exporter: exporter.name,
+          ...(url.ok ? {} : { plannedFailure: 'other' as const }),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Runs the targets with the concurrency bound; results are in the targets' order. */
+  private async scrapeAll(
+    planned: readonly PlannedTarget[],
+    deadlineMs: number,
+    input: FetchInput,
+  ): Promise<Scraped[]> {
+    const results = new Array<Scraped>(planned.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < planned.length) {
+        const i = next++;
+        results[i] = await this.scrapeOne(planned[i]!, deadlineMs, input.signal);
+      }
+    };
+    const workers = Math.min(this.options.maxConcurrencyPerRequest, planned.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results;
+  }
+
+  private async scrapeOne(
+    p: PlannedTarget,
+    deadlineMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Scraped> {
+    const { clock, scraper, logger } = this.deps;
+    if (p.plannedFailure !== undefined) return { ok: false, reason: p.plannedFailure, durationMs: 0 };
+    const startMs = clock.now();
+    const timeoutMs = deadlineMs - startMs;
+    if (timeoutMs <= 0 || signal?.aborted === true) return { ok: false, reason: 'timeout', durationMs: 0 };
+    const headers = { ...p.headers, 'X-Prometheus-Scrape-Timeout-Seconds': (timeoutMs / 1000).toFixed(3) };
+    let result;
+    try {
+      result = await scraper.scrape({
+        target: p.target,
+        headers,
+        timeoutMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (cause) {
+      logger.error({ target: stripUserinfo(p.target.url), err: cause }, 'target scraper threw');
+      return { ok: false, reason: 'other', durationMs: clock.now() - startMs };
+    }
+    if (!result.ok) {
+      logger.debug({ target: stripUserinfo(p.target.url), reason: result.error.reason }, 'scrape failed');
+      return { ok: false, reason: result.error.reason, durationMs: clock.now() - startMs };
+    }
+    const parsed = parseExposition(result.value.body, result.value.contentType);
+    if (!parsed.ok) {
+      logger.debug(
+        { target: stripUserinfo(p.target.url), line: parsed.error.line },
+        'scraped body does not parse',
+      );
+      return { ok: false, reason: 'parse', durationMs: result.value.durationMs };
+    }
+    return { ok: true, exposition: parsed.value, durationMs: result.value.durationMs };
+  }
+}
+
+function appIdOf(entry: RouteEntry): string {
+  return entry.endpoint.tags['app_id'] ?? '';
+}
+
+function exporterAppOf(entry: RouteEntry): ExporterApp {
+  const t = entry.endpoint.tags;
+  return {
+    organizationId: t['organization_id'] ?? '',
+    spaceId: t['space_id'] ?? '',
+    appId: t['app_id'] ?? '',
+    organizationName: t['organization_name'] ?? '',
+    spaceName: t['space_name'] ?? '',
+    appName: t['app_name'] ?? '',
+    sourceId: t['source_id'] ?? t['app_id'] ?? '',
+  };
+}
+
+function appLabelsOf(app: ExporterApp): AppLabels {
+  return {
+    organizationId: app.organizationId,
+    spaceId: app.spaceId,
+    appId: app.appId,
+    organizationName: app.organizationName,
+    spaceName: app.spaceName,
+    appName: app.appName,
+  };
+}
+
+/** The forwarded headers (minus those promfetcher sets, and Authorization for exporters) plus ours. */
+function headersFor(
+  forward: Readonly<Record<string, string>>,
+  scheme: 'http' | 'https',
+  exporter: boolean,
+): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(forward)) {
+    const lower = name.toLowerCase();
+    if (OWN_HEADERS.has(lower) || (exporter && lower === 'authorization')) continue;
+    out[name] = value;
+  }
+  out['Accept'] = SCRAPE_ACCEPT;
+  out['X-Forwarded-Proto'] = scheme;
+  return out;
+}
+
+/** `scheme://user:pass@host/…` → `scheme://host/…`; also strips `user@` from a bare host. */
+export function stripUserinfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@?#]*@/i, '$1');
+}
