@@ -48,9 +48,13 @@ const t0 = performance.now();
 for (const [uri, e] of messages) table.register(uri, e);
 table.register('*.wild.example.com', endpoint(APPS, 0));
 const loadMs = performance.now() - t0;
-const t1 = performance.now();
-for (const [uri, e] of messages) table.register(uri, { ...e });
-const heartbeatMs = performance.now() - t1;
+let heartbeatMs = 0;
+for (let pass = 0; pass < 3; pass++) {
+  // The last of three passes: the first ones include JIT warm-up.
+  const t1 = performance.now();
+  for (const [uri, e] of messages) table.register(uri, { ...e });
+  heartbeatMs = performance.now() - t1;
+}
 const t2 = performance.now();
 const pruned = table.prune();
 const pruneMs = performance.now() - t2;

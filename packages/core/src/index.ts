@@ -82,9 +82,8 @@ export {
   FetchAppMetrics,
   DEFAULT_FETCH_OPTIONS,
   DEFAULT_MAX_CONCURRENCY_PER_REQUEST,
-  SCRAPE_ACCEPT,
-  stripUserinfo,
 } from './use-cases/fetch-app-metrics.js';
+export { SCRAPE_ACCEPT, headersFor, stripUserinfo } from './use-cases/scrape-headers.js';
 export type {
   FetchOptions,
   FetchAppMetricsDeps,

@@ -306,61 +306,89 @@ function sharedTail(a: Labels, b: Labels): number {
 
 const MIN_TAIL = 2;
 
-/** `formatLabels` with the formatted shared tail kept from one sample to the next (one per serialize call). */
+interface Tail<T> {
+  /** A label array that ends with the tail. */
+  readonly source: Labels;
+  readonly len: number;
+  readonly value: T;
+}
+
+/**
+ * Shared tails met so far, found again by their last label object: a merged family holds a run of
+ * samples per instance, each ending with that instance's CF label objects.
+ */
+class TailCache<T> {
+  private readonly byLast = new Map<Label, Tail<T>>();
+
+  constructor(private readonly make: (labels: Labels, len: number) => T) {}
+
+  /** The known tail of `labels`, else a new one shared with `prev` (of at least MIN_TAIL labels). */
+  find(labels: Labels, prev: Labels): Tail<T> | undefined {
+    const n = labels.length;
+    if (n < MIN_TAIL) return undefined;
+    const last = labels[n - 1]!;
+    const known = this.byLast.get(last);
+    if (known !== undefined && known.len <= n && sharedTail(labels, known.source) >= known.len) return known;
+    const len = sharedTail(labels, prev);
+    if (len < MIN_TAIL) return undefined;
+    const tail: Tail<T> = { source: labels, len, value: this.make(labels, len) };
+    this.byLast.set(last, tail);
+    return tail;
+  }
+}
+
+interface FormattedTail {
+  readonly text: string;
+  /** The tail holds an `le` that a bucket would write differently (a non-canonical infinity). */
+  readonly le: boolean;
+}
+
+/** `formatLabels` with shared tails (the CF labels) formatted once per serialize call. */
 export class LabelsFormatter {
   private prev: Labels = [];
-  private tailLen = 0;
-  private tail = '';
-  /** The tail holds an `le` that a bucket would write differently (a non-canonical +Inf). */
-  private tailLe = false;
+  private readonly tails = new TailCache<FormattedTail>((labels, len) => {
+    const n = labels.length;
+    const text = formatLabelRun(labels, n - len, n, 'value');
+    return { text, le: formatLabelRun(labels, n - len, n, 'bucket') !== text };
+  });
 
   format(labels: Labels, role: SampleRole): string {
     const n = labels.length;
     if (n === 0) return '';
-    const shared = sharedTail(labels, this.prev);
+    const tail = this.tails.find(labels, this.prev);
     this.prev = labels;
-    if (shared < MIN_TAIL) {
-      this.tailLen = 0;
+    if (tail === undefined || (role === 'bucket' && tail.value.le)) {
       return '{' + formatLabelRun(labels, 0, n, role) + '}';
     }
-    if (this.tailLen < MIN_TAIL || shared < this.tailLen) {
-      this.tailLen = shared;
-      this.tail = formatLabelRun(labels, n - shared, n, 'value');
-      this.tailLe = formatLabelRun(labels, n - shared, n, 'bucket') !== this.tail;
-    }
-    const head = n - this.tailLen;
-    if (role === 'bucket' && this.tailLe) return '{' + formatLabelRun(labels, 0, n, role) + '}';
+    const head = n - tail.len;
     return head === 0
-      ? '{' + this.tail + '}'
-      : '{' + formatLabelRun(labels, 0, head, role) + ',' + this.tail + '}';
+      ? '{' + tail.value.text + '}'
+      : '{' + formatLabelRun(labels, 0, head, role) + ',' + tail.value.text + '}';
   }
 }
 
-/** `areLabelsValid` with the checked shared tail kept from one sample to the next. */
+/** `areLabelsValid` with shared tails checked once per serialize call. */
 export class LabelsChecker {
+  /** The last labels found valid: a tail shared with them is valid. */
   private prev: Labels = [];
-  private tailLen = 0;
-  private tailNames = new Set<string>();
+  private readonly tails = new TailCache<ReadonlySet<string>>((labels, len) => {
+    const names = new Set<string>();
+    for (let i = labels.length - len; i < labels.length; i++) names.add(labels[i]!.name);
+    return names;
+  });
 
   valid(labels: Labels): boolean {
-    const n = labels.length;
-    const shared = n === 0 ? 0 : sharedTail(labels, this.prev);
-    if (shared < MIN_TAIL) {
-      const ok = areLabelsValid(labels);
-      this.prev = ok ? labels : [];
-      this.tailLen = 0;
-      return ok;
+    const tail = this.tails.find(labels, this.prev);
+    if (tail === undefined) {
+      if (!areLabelsValid(labels)) return false;
+      this.prev = labels;
+      return true;
     }
-    // `prev` was valid as a whole, so its tail is: names valid and distinct.
-    if (this.tailLen < MIN_TAIL || shared < this.tailLen) {
-      this.tailLen = shared;
-      this.tailNames = new Set();
-      for (let i = n - shared; i < n; i++) this.tailNames.add(labels[i]!.name);
-    }
-    const head = n - this.tailLen;
+    const names = tail.value;
+    const head = labels.length - tail.len;
     for (let i = 0; i < head; i++) {
       const name = labels[i]!.name;
-      if (!isLabelName(name) || name === '__name__' || this.tailNames.has(name)) return false;
+      if (!isLabelName(name) || name === '__name__' || names.has(name)) return false;
       for (let j = 0; j < i; j++) if (labels[j]!.name === name) return false;
     }
     this.prev = labels;
@@ -423,6 +451,37 @@ export function isMarkedSeriesUnique(exposition: Exposition): boolean {
 export function markSeriesUnique<E extends Exposition>(exposition: E): E {
   Object.defineProperty(exposition, SERIES_UNIQUE, { value: true });
   return exposition;
+}
+
+/**
+ * Builds label-set keys (labels sorted by name, `skip` left out). Consecutive samples mostly carry the same
+ * label names in the same order, so the sort order of the last one is kept and reused.
+ */
+export class LabelsKeyBuilder {
+  private names: string[] = [];
+  private order: number[] = [];
+
+  key(labels: Labels, from: number, to: number, skip: string | undefined): string {
+    const n = to - from;
+    let same = n === this.names.length;
+    for (let i = 0; same && i < n; i++) same = labels[from + i]!.name === this.names[i];
+    if (!same) this.learn(labels, from, to);
+    const order = this.order;
+    let key = '';
+    for (let i = 0; i < n; i++) {
+      const l = labels[from + order[i]!]!;
+      if (l.name !== skip) key += l.name + '\u0001' + l.value + '\u0002';
+    }
+    return key;
+  }
+
+  private learn(labels: Labels, from: number, to: number): void {
+    const n = to - from;
+    this.names = new Array<string>(n);
+    for (let i = 0; i < n; i++) this.names[i] = labels[from + i]!.name;
+    const names = this.names;
+    this.order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
+  }
 }
 
 /** Sample name + label set, label order aside. */

@@ -293,6 +293,49 @@ describe('serializeOpenMetrics', () => {
     );
   });
 
+  it('writes shared label tails (relabelled samples) like any other labels', () => {
+    const cf = L({ app: 'a"b', index: '0' });
+    const inf = { name: 'le', value: 'inf' };
+    const family: MetricFamily = {
+      name: 'h',
+      type: 'histogram',
+      samples: [
+        // The first two share `le` too, so the shared tail holds a non-canonical +Inf.
+        { name: 'h_bucket', labels: [...L({ x: '2' }), inf, ...cf], value: 2 },
+        { name: 'h_bucket', labels: [...L({ x: '3' }), inf, ...cf], value: 3 },
+        { name: 'h_bucket', labels: [...L({ x: '1' }), inf, ...cf], value: 1 },
+        { name: 'h_count', labels: [...L({ x: '1' }), ...cf], value: 1 },
+        { name: 'h_sum', labels: [...L({ x: '1' }), ...cf], value: 1 },
+      ],
+    };
+    const g: MetricFamily = {
+      name: 'g',
+      type: 'gauge',
+      samples: [
+        { name: 'g', labels: cf, value: 1 },
+        { name: 'g', labels: [...L({ b: '' }), ...cf], value: 2 },
+      ],
+    };
+    expect(serializeOpenMetrics(ex(family, g))).toBe(
+      '# TYPE h histogram\n' +
+        'h_bucket{x="2",le="+Inf",app="a\\"b",index="0"} 2\nh_bucket{x="3",le="+Inf",app="a\\"b",index="0"} 3\n' +
+        'h_bucket{x="1",le="+Inf",app="a\\"b",index="0"} 1\nh_count{x="1",app="a\\"b",index="0"} 1\n' +
+        'h_sum{x="1",app="a\\"b",index="0"} 1\n' +
+        '# TYPE g gauge\ng{app="a\\"b",index="0"} 1\ng{b="",app="a\\"b",index="0"} 2\n# EOF\n',
+    );
+    const bad: MetricFamily = {
+      name: 'b',
+      type: 'gauge',
+      samples: [
+        { name: 'b', labels: cf, value: 1 },
+        { name: 'b', labels: [...L({ index: 'x' }), ...cf], value: 2 },
+      ],
+    };
+    const drops: SerializeDrop[] = [];
+    serializeOpenMetrics(ex(bad), { onDrop: (d) => drops.push(d) });
+    expect(drops).toEqual([{ family: 'b', reason: 'label', samples: 1 }]);
+  });
+
   it('leaves out a unit that does not end the name, or on info and stateset', () => {
     const drops: SerializeDrop[] = [];
     const out = serializeOpenMetrics(

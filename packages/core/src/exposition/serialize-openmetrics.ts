@@ -32,6 +32,7 @@ import {
   isMarkedSeriesUnique,
   LabelsChecker,
   LabelsFormatter,
+  LabelsKeyBuilder,
   NameClaims,
   parseGoFloat,
   sizeHint,
@@ -56,6 +57,7 @@ export function serializeOpenMetrics(input: Exposition, options?: SerializeOptio
   const w: Writer = {
     sink: new Utf8Sink(sizeHint(exposition.families)),
     labels: new LabelsFormatter(),
+    keys: new LabelsKeyBuilder(),
     omittedTimestamps: 0,
     droppedExemplars: 0,
   };
@@ -70,6 +72,7 @@ export function serializeOpenMetrics(input: Exposition, options?: SerializeOptio
 interface Writer {
   readonly sink: Utf8Sink;
   readonly labels: LabelsFormatter;
+  readonly keys: LabelsKeyBuilder;
   omittedTimestamps: number;
   droppedExemplars: number;
 }
@@ -86,7 +89,7 @@ function writeFamily(c: CheckedFamily, w: Writer, onDrop: OnDrop): void {
   const { family } = c;
   w.omittedTimestamps = 0;
   w.droppedExemplars = 0;
-  const plan = c.unsuffixed ? undefined : planFamily(c);
+  const plan = c.unsuffixed ? undefined : planFamily(c, w.keys);
   if (plan === undefined && !c.unsuffixed) {
     writeUnknownPerName(c, w);
     if (family.unit !== undefined) onDrop?.({ family: family.name, reason: 'unit', samples: 0 });
@@ -182,7 +185,7 @@ function isCount(v: number): boolean {
   return Number.isInteger(v) && v >= 0;
 }
 
-function planFamily(c: CheckedFamily): Plan | undefined {
+function planFamily(c: CheckedFamily, keys: LabelsKeyBuilder): Plan | undefined {
   const { samples, roles } = c;
   switch (c.family.type) {
     case 'gauge':
@@ -202,20 +205,20 @@ function planFamily(c: CheckedFamily): Plan | undefined {
     }
     case 'stateset':
       for (const s of samples) if (s.value !== 0 && s.value !== 1) return undefined;
-      return planGroups(c, c.family.name, checkSameTimestamps);
+      return planGroups(c, c.family.name, checkSameTimestamps, keys);
     case 'counter': {
       let created = false;
       for (let i = 0; i < samples.length; i++) {
         if (roles[i] === 'created') created = true;
         else if (!(samples[i]!.value >= 0)) return undefined; // NaN or negative _total
       }
-      return created ? planGroups(c, undefined, checkSameTimestamps) : c;
+      return created ? planGroups(c, undefined, checkSameTimestamps, keys) : c;
     }
     case 'summary':
-      return planGroups(c, 'quantile', checkSummaryGroup);
+      return planGroups(c, 'quantile', checkSummaryGroup, keys);
     case 'histogram':
     case 'gaugehistogram':
-      return planGroups(c, 'le', checkHistogramGroup);
+      return planGroups(c, 'le', checkHistogramGroup, keys);
   }
 }
 
@@ -237,25 +240,16 @@ function sameGroup(a: Labels, b: Labels, special: string | undefined): boolean {
   }
 }
 
-function groupKey(labels: Labels, special: string | undefined): string {
-  let sorted = true;
-  for (let i = 1; i < labels.length; i++) {
-    if (labels[i - 1]!.name > labels[i]!.name) {
-      sorted = false;
-      break;
-    }
-  }
-  const list = sorted ? labels : [...labels].sort((x, y) => (x.name < y.name ? -1 : 1));
-  let key = '';
-  for (const l of list) if (l.name !== special) key += l.name + '\u0001' + l.value + '\u0002';
-  return key;
-}
-
 /**
  * Splits the family into groups (contiguous when the input already is; otherwise by first appearance),
  * checks each group and returns the samples in output order, or undefined when a group is invalid.
  */
-function planGroups(c: CheckedFamily, special: string | undefined, check: GroupCheck): Plan | undefined {
+function planGroups(
+  c: CheckedFamily,
+  special: string | undefined,
+  check: GroupCheck,
+  keys: LabelsKeyBuilder,
+): Plan | undefined {
   const { samples, roles } = c;
   const gauge = c.family.type === 'gaugehistogram';
   const groups: { samples: Sample[]; roles: SampleRole[] }[] = [];
@@ -264,7 +258,7 @@ function planGroups(c: CheckedFamily, special: string | undefined, check: GroupC
   for (let i = 0; i < samples.length; i++) {
     const s = samples[i]!;
     if (current === undefined || !sameGroup(current.samples[0]!.labels, s.labels, special)) {
-      const key = groupKey(s.labels, special);
+      const key = keys.key(s.labels, 0, s.labels.length, special);
       const at = index.get(key);
       if (at === undefined) {
         current = { samples: [], roles: [] };

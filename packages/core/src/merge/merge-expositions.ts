@@ -4,8 +4,8 @@
  * The rule (deterministic: the same parts in the same order always give the same output):
  * 1. Parts are taken in the order the caller gives (the fetch use case sorts instances by index). Families
  *    come out in the order of their first appearance; samples keep their order, part after part.
- * 2. Within each part, a counter `x_total` beside a gauge `x` (Go clients) is first given its unsuffixed
- *    form, family `x_total` (see separateClashingCounters), so that both are kept.
+ * 2. Within each part, a counter `x_total` beside a gauge `x` (Go clients) or `x_created` first gets
+ *    its unsuffixed form, family `x_total` (see separateClashingCounters), so that both are kept.
  * 3. A family is known by its name. The first part that has it fixes its type. A later family of that name
  *    with another type (a counter written with `_total` and one without count as different types) is
  *    dropped whole and counted as a `type` conflict.
@@ -27,13 +27,19 @@
  *
  * The output is marked free of duplicate series, so the serializers skip that check.
  *
- * Speed: when every part carries labels of its own that no other part has with the same values (after
- * relabelling, the CF labels with `instance_id`), series of different parts can never be equal, and
- * duplicates are looked for within each part only, on the labels the part's samples do not all share.
+ * Speed: when a part carries labels of its own that another part has with other values (after
+ * relabelling, `instance_id`), no series of the one can equal a series of the other. A family that no such
+ * overlapping part also has is checked for duplicates within its part only, on the labels the part's
+ * samples do not all share; the others are checked across parts on their whole label sets.
  */
 import type { Label, Labels, MetricFamily, MetricType, Sample, Exposition } from '../exposition/model.js';
 import { separateClashingCounters } from '../exposition/separate-clashing-counters.js';
-import { claimedNames, isUnsuffixedCounter, markSeriesUnique } from '../exposition/serialize-common.js';
+import {
+  claimedNames,
+  isUnsuffixedCounter,
+  LabelsKeyBuilder,
+  markSeriesUnique,
+} from '../exposition/serialize-common.js';
 
 export interface MergeConflict {
   readonly family: string;
@@ -76,37 +82,6 @@ function groupSpecial(type: MetricType): string | undefined {
   }
 }
 
-/**
- * Builds label-set keys (labels sorted by name, `skip` left out). Consecutive samples mostly carry the same
- * label names in the same order, so the sort order of the last one is kept and reused.
- */
-class LabelsKeyBuilder {
-  private names: string[] = [];
-  private order: number[] = [];
-
-  key(labels: Labels, from: number, to: number, skip: string | undefined): string {
-    const n = to - from;
-    let same = n === this.names.length;
-    for (let i = 0; same && i < n; i++) same = labels[from + i]!.name === this.names[i];
-    if (!same) this.learn(labels, from, to);
-    const order = this.order;
-    let key = '';
-    for (let i = 0; i < n; i++) {
-      const l = labels[from + order[i]!]!;
-      if (l.name !== skip) key += l.name + '\u0001' + l.value + '\u0002';
-    }
-    return key;
-  }
-
-  private learn(labels: Labels, from: number, to: number): void {
-    const n = to - from;
-    this.names = new Array<string>(n);
-    for (let i = 0; i < n; i++) this.names[i] = labels[from + i]!.name;
-    const names = this.names;
-    this.order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (names[a]! < names[b]! ? -1 : 1));
-  }
-}
-
 function sameLabel(a: Label, b: Label): boolean {
   return a === b || (a.name === b.name && a.value === b.value);
 }
@@ -133,19 +108,26 @@ function commonTail(part: Exposition): Labels {
   return tail === undefined ? [] : tail.slice(tail.length - len);
 }
 
-/** Parts whose samples can never equal a sample of another part (see the module comment). */
-function isolatedParts(tails: readonly Labels[]): boolean[] {
-  const maps = tails.map((t) => new Map(t.map((l) => [l.name, l.value])));
-  return maps.map((mine, p) =>
-    maps.every((other, q) => {
-      if (q === p) return true;
+/**
+ * For each part, the other parts whose samples might equal some of its own: those with which it shares no
+ * tail label of a different value (`le` and `quantile` aside, as they split groups, not series).
+ */
+function overlappingParts(tails: readonly Labels[]): number[][] {
+  const maps = tails.map(
+    (t) => new Map(t.filter((l) => l.name !== 'le' && l.name !== 'quantile').map((l) => [l.name, l.value])),
+  );
+  return maps.map((mine, p) => {
+    const overlapping: number[] = [];
+    maps.forEach((other, q) => {
+      if (q === p) return;
       for (const [name, value] of mine) {
         const v = other.get(name);
-        if (v !== undefined && v !== value) return true;
+        if (v !== undefined && v !== value) return;
       }
-      return false;
-    }),
-  );
+      overlapping.push(q);
+    });
+    return overlapping;
+  });
 }
 
 export function mergeExpositions(input: readonly Exposition[]): MergeResult {
@@ -163,14 +145,15 @@ export function mergeExpositions(input: readonly Exposition[]): MergeResult {
   };
 
   const tails = parts.map(commonTail);
-  const isolated = parts.length === 1 ? [true] : isolatedParts(tails);
+  const overlapping = overlappingParts(tails);
+  const familiesOf = parts.map((x) => new Set(x.families.map((f) => f.name)));
   /** Series keys of the parts that are not isolated, and which part owns each group. */
   const sharedSeries = new Set<string>();
   const groupOwner = new Map<string, number>();
   const keys = new LabelsKeyBuilder();
 
   for (let p = 0; p < parts.length; p++) {
-    const localSeries = isolated[p] ? new Set<string>() : undefined;
+    const localSeries = new Set<string>();
     const tailLen = tails[p]!.length;
     for (const family of parts[p]!.families) {
       let acc = accs.get(family.name);
@@ -219,7 +202,8 @@ export function mergeExpositions(input: readonly Exposition[]): MergeResult {
       acc.unsuffixed ??= unsuffixed;
 
       const kept =
-        localSeries !== undefined
+        // Isolated: no overlapping part has this family, so only this part's own series can repeat.
+        overlapping[p]!.every((q) => !familiesOf[q]!.has(family.name))
           ? keepLocal(family.samples, tailLen, localSeries, keys)
           : keepShared(family, p, sharedSeries, groupOwner, keys);
       const dropped = family.samples.length - kept.length;

@@ -11,13 +11,8 @@ import { InMemoryEndpointOverrides } from '../testing/in-memory-endpoint-overrid
 import { ManualClock } from '../testing/manual-clock.js';
 import { ScriptedTargetScraper } from '../testing/scripted-target-scraper.js';
 import type { ExternalExporter } from './external-exporter.js';
-import {
-  FetchAppMetrics,
-  SCRAPE_ACCEPT,
-  stripUserinfo,
-  type FetchInput,
-  type FetchOptions,
-} from './fetch-app-metrics.js';
+import { FetchAppMetrics, type FetchInput, type FetchOptions } from './fetch-app-metrics.js';
+import { SCRAPE_ACCEPT, stripUserinfo } from './scrape-headers.js';
 
 const SHOP = 'shop.apps.example.com';
 const TEXT = 'text/plain; version=0.0.4';
@@ -185,6 +180,31 @@ describe('FetchAppMetrics: lookup and paths', () => {
 });
 
 describe('FetchAppMetrics: targets and headers', () => {
+  it('scrapes an endpoint without CF tags (route lookup) with empty app labels, no index, no exporter', async () => {
+    const w = world();
+    w.table.register(
+      'uaa.sys.example.com',
+      anEndpoint({ address: '10.0.5.5:8080', tags: { component: 'uaa' } }),
+    );
+    w.scraper.on('http://10.0.5.5:8080/metrics', { body: 'x 1\n' });
+    const exporter: ExternalExporter = {
+      name: 'e',
+      host: 'e:1',
+      scheme: 'http',
+      metricsPath: '/m',
+      params: {},
+    };
+    const r = await w.fetch({ app: ref('uaa.sys.example.com') }, { externalExporters: [exporter] });
+    if (!r.ok) throw r.error;
+    expect(r.value.targets).toEqual([
+      { kind: 'instance', url: 'http://10.0.5.5:8080/metrics', ok: true, durationMs: 0 },
+    ]);
+    expect(r.value.body).toContain(
+      'x{organization_id="",space_id="",app_id="",organization_name="",space_name="",app_name="",instance="10.0.5.5:8080"} 1',
+    );
+    expect(w.overrides.lookups).toEqual([]);
+  });
+
   it('scrapes TLS instances over https with the SAN as server name and the route host as Host', async () => {
     const w = world();
     w.table.register(SHOP, instance(0));

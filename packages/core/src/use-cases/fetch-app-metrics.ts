@@ -35,12 +35,9 @@ import type { RouteEntry } from '../routes/endpoint.js';
 import { exporterUrl, type ExporterApp, type ExternalExporter } from './external-exporter.js';
 import { fetchSeries, type TargetOutcome } from './fetch-series.js';
 import { DEFAULT_METRIC_PATH, validateMetricPath } from './metric-path.js';
+import { headersFor, stripUserinfo } from './scrape-headers.js';
 
 export const DEFAULT_MAX_CONCURRENCY_PER_REQUEST = 32;
-
-/** What promfetcher asks instances for: OpenMetrics first, text 0.0.4 next (both are parsed). */
-export const SCRAPE_ACCEPT =
-  'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
 export interface FetchOptions {
   readonly maxConcurrencyPerRequest: number;
@@ -114,8 +111,6 @@ interface PlannedTarget {
 type Scraped =
   | { readonly ok: true; readonly exposition: Exposition; readonly durationMs: number }
   | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly durationMs: number };
-
-const OWN_HEADERS = new Set(['accept', 'x-forwarded-proto', 'x-prometheus-scrape-timeout-seconds', 'host']);
 
 export class FetchAppMetrics {
   private readonly deps: FetchAppMetricsDeps;
@@ -384,26 +379,4 @@ function appLabelsOf(app: ExporterApp): AppLabels {
     spaceName: app.spaceName,
     appName: app.appName,
   };
-}
-
-/** The forwarded headers (minus those promfetcher sets, and Authorization for exporters) plus ours. */
-function headersFor(
-  forward: Readonly<Record<string, string>>,
-  scheme: 'http' | 'https',
-  exporter: boolean,
-): Readonly<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(forward)) {
-    const lower = name.toLowerCase();
-    if (OWN_HEADERS.has(lower) || (exporter && lower === 'authorization')) continue;
-    out[name] = value;
-  }
-  out['Accept'] = SCRAPE_ACCEPT;
-  out['X-Forwarded-Proto'] = scheme;
-  return out;
-}
-
-/** `scheme://user:pass@host/…` → `scheme://host/…`; also strips `user@` from a bare host. */
-export function stripUserinfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@?#]*@/i, '$1');
 }
