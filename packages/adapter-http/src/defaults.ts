@@ -27,3 +27,5 @@ export const MIN_COMPRESS_BYTES = 1024;
 export const DEFAULT_COMPRESSION_LEVEL = 1;
 /** Graceful shutdown: in-flight requests get this long, then sockets are destroyed (the Go original's 15 s). */
 export const DEFAULT_SHUTDOWN_HARD_DEADLINE_MS = 15_000;
+/** Concurrent metrics requests for the same fan-out share one (single-flight.ts); config `single_flight`. */
+export const DEFAULT_SINGLE_FLIGHT = true;

@@ -19,7 +19,12 @@ export type { Release } from './scraper/semaphore.js';
 
 // --- telemetry ---
 export { PromTelemetry } from './telemetry/prom-telemetry.js';
-export type { PromTelemetryOptions, RouteTelemetry, HttpTelemetry } from './telemetry/prom-telemetry.js';
+export type {
+  PromTelemetryOptions,
+  RouteTelemetry,
+  HttpTelemetry,
+  SingleFlightRole,
+} from './telemetry/prom-telemetry.js';
 
 // --- HTTP ---
 export { createApp, DEFAULT_APP_OPTIONS } from './http/create-app.js';
@@ -36,6 +41,12 @@ export type { BasicCredentials } from './http/basic-auth.js';
 export { routesDump } from './http/routes-dump.js';
 export type { RouteDumpEntry } from './http/routes-dump.js';
 export { docPage } from './http/doc-page.js';
+export { SingleFlightFetcher } from './http/single-flight.js';
+export type { SingleFlightDeps } from './http/single-flight.js';
+export { InboundAuth } from './http/inbound-auth.js';
+export type { InboundAuthOptions, InboundVerdict } from './http/inbound-auth.js';
+export { appTargets, instanceTargets, discoveryBase } from './http/discovery.js';
+export type { HttpSdGroup, DiscoveryBase } from './http/discovery.js';
 
 // --- defaults ---
 export * from './defaults.js';

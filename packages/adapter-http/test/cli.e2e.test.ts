@@ -161,7 +161,10 @@ describe('promfetcher bin: running against a fake gorouter', () => {
   it('SIGTERM during in-flight requests: they complete, then exit 0', async () => {
     const server = await start('max_scrape_timeout: 5s');
     await waitUntil(async () => (await status(server.healthUrl)) === 200, 'health 200');
-    const inflight = [1, 2, 3].map(() => fetch(`${server.url}/v1/apps/acme/prod/slowpoke/metrics`));
+    // Distinct forwarded headers: three separate fan-outs (identical requests would share one, single-flight).
+    const inflight = [1, 2, 3].map((caller) =>
+      fetch(`${server.url}/v1/apps/acme/prod/slowpoke/metrics`, { headers: { 'x-caller': String(caller) } }),
+    );
     const slow = foundation.app('acme', 'prod', 'slowpoke').instances[0]?.server;
     await waitUntil(async () => (slow?.requests ?? 0) >= 3, 'the slow instance to be hit');
     process.kill(server.pid, 'SIGTERM');

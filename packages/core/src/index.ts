@@ -91,6 +91,17 @@ export type {
   FetchOutput,
   TargetReport,
 } from './use-cases/fetch-app-metrics.js';
+export {
+  discoverApps,
+  parseDiscoveryFilter,
+  MAX_DISCOVERY_REGEX_LENGTH,
+} from './use-cases/discover-targets.js';
+export type {
+  DiscoveryFilter,
+  DiscoveryQuery,
+  DiscoveredApp,
+  DiscoveredInstance,
+} from './use-cases/discover-targets.js';
 export { exporterUrl, renderParam } from './use-cases/external-exporter.js';
 export type { ExternalExporter, ExporterApp } from './use-cases/external-exporter.js';
 export {

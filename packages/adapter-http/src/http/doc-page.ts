@@ -14,7 +14,7 @@ export function docPage(baseUrl: string): string {
   };
   return `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>promfetcher</title></head>
+<head><meta charset="utf-8"><link rel="icon" href="data:,"><title>promfetcher</title></head>
 <body>
 <h1>promfetcher</h1>
 <p>promfetcher scrapes every instance of your Cloud Foundry app and answers one Prometheus exposition with

@@ -12,7 +12,10 @@
  * `promfetcher_target_scrape_duration_seconds{kind,outcome}` (outcome = `ok` or the failure reason),
  * `promfetcher_merge_dropped_samples_total{cause}`, `promfetcher_route_table_endpoints`,
  * `promfetcher_route_messages_applied_total{kind}`, `promfetcher_route_messages_rejected_total{reason}`,
- * `promfetcher_route_endpoints_pruned_total`, and prom-client's default process metrics.
+ * `promfetcher_route_endpoints_pruned_total`, `promfetcher_single_flight_leader_total` (fan-outs started by
+ * single-flight), `promfetcher_single_flight_shared_total` (requests answered by another request's fan-out),
+ * `promfetcher_single_flight_bypassed_total` (requests whose deadline ended before the in-flight fan-out's),
+ * `promfetcher_inbound_auth_refused_total{status}`, and prom-client's default process metrics.
  */
 import type { AppLabels, Clock, FetchTelemetry, ScrapeFailureReason } from '@promfetcher/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -30,7 +33,14 @@ export interface RouteTelemetry {
 export interface HttpTelemetry {
   requestObserved(route: string, method: string, status: number, seconds: number): void;
   exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
+  /** A single-flight decision (optional: fakes may leave it out). */
+  singleFlight?(role: SingleFlightRole): void;
+  /** A request refused by inbound authentication, 401 or 403 (optional). */
+  inboundRefused?(status: number): void;
 }
+
+/** `leader`: started a fan-out; `shared`: waited for one; `bypassed`: its deadline was too short to wait. */
+export type SingleFlightRole = 'leader' | 'shared' | 'bypassed';
 
 export interface PromTelemetryOptions {
   readonly clock: Clock;
@@ -63,6 +73,8 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
   private readonly applied: Counter<'kind'>;
   private readonly rejected: Counter<'reason'>;
   private readonly prunedTotal: Counter;
+  private readonly singleFlightCounters: Readonly<Record<SingleFlightRole, Counter>>;
+  private readonly refused: Counter<'status'>;
   private lastRouteUpdateMs: number | undefined;
 
   constructor(options: Partial<PromTelemetryOptions> = {}) {
@@ -137,6 +149,28 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
       help: 'Endpoints removed from the route table because their TTL passed.',
       registers,
     });
+    const singleFlightCounter = (role: SingleFlightRole, help: string): Counter =>
+      new Counter({ name: `promfetcher_single_flight_${role}_total`, help, registers });
+    this.singleFlightCounters = {
+      leader: singleFlightCounter(
+        'leader',
+        'Instance fan-outs started by single-flight (one per distinct key).',
+      ),
+      shared: singleFlightCounter(
+        'shared',
+        "Metrics requests answered by another request's in-flight fan-out.",
+      ),
+      bypassed: singleFlightCounter(
+        'bypassed',
+        "Metrics requests that ran their own fan-out because their deadline ended before the in-flight one's.",
+      ),
+    };
+    this.refused = new Counter({
+      name: 'promfetcher_inbound_auth_refused_total',
+      help: 'Requests refused by inbound authentication, by status (401 credentials, 403 network).',
+      labelNames: ['status'],
+      registers,
+    });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -194,6 +228,14 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
 
   requestObserved(route: string, method: string, status: number, seconds: number): void {
     this.httpDuration.observe({ route, method, status: String(status) }, seconds);
+  }
+
+  singleFlight(role: SingleFlightRole): void {
+    this.singleFlightCounters[role].inc();
+  }
+
+  inboundRefused(status: number): void {
+    this.refused.inc({ status: String(status) });
   }
 
   async exposition(): Promise<{ readonly contentType: string; readonly body: string }> {

@@ -73,6 +73,8 @@ export interface FetchInput {
   readonly forwardHeaders: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Only the instance with this index (`tags.instance_id`): the per-instance route of discovery. */
+  readonly instanceIndex?: string;
 }
 
 export interface TargetReport {
@@ -138,8 +140,19 @@ export class FetchAppMetrics {
       if (!checked.ok) return checked;
       explicitPath = checked.value;
     }
-    const entries = resolveApp(this.deps.routes, input.app);
-    if (entries.length === 0) return err(new AppNotFoundError(describeAppRef(input.app)));
+    const resolved = resolveApp(this.deps.routes, input.app);
+    const entries =
+      input.instanceIndex === undefined
+        ? resolved
+        : resolved.filter((e) => e.endpoint.tags['instance_id'] === input.instanceIndex);
+    if (entries.length === 0) {
+      const what = describeAppRef(input.app);
+      return err(
+        new AppNotFoundError(
+          input.instanceIndex === undefined ? what : `${what} instance ${input.instanceIndex}`,
+        ),
+      );
+    }
 
     const paths = explicitPath === undefined ? await this.bindingPaths(entries) : undefined;
     const planned: PlannedTarget[] = entries.map((entry) =>
