@@ -103,6 +103,16 @@ export type {
   DiscoveredInstance,
 } from './use-cases/discover-targets.js';
 export { exporterUrl, renderParam } from './use-cases/external-exporter.js';
+export {
+  infoLabelsFor,
+  parseLabelMode,
+  LABEL_MODES,
+  DEFAULT_LABEL_MODE,
+  INSTANCE_INFO_FAMILY,
+  INSTANCE_INFO_METRIC,
+  INFO_SAMPLE_LABEL_NAMES,
+} from './use-cases/info-labels.js';
+export type { LabelMode, InfoLabels } from './use-cases/info-labels.js';
 export type { ExternalExporter, ExporterApp } from './use-cases/external-exporter.js';
 export {
   SCRAPE_ERROR_METRIC,
@@ -121,3 +131,6 @@ export type {
   JsonObject,
 } from './ports/binding-store.js';
 export { canonicalJson, sameInstance, sameBinding } from './ports/binding-store.js';
+
+// --- configuration helpers ---
+export { parseDuration } from './config/duration.js';

@@ -8,6 +8,8 @@
  * - `/v1/discovery/apps`, `/v1/discovery/instances`: http_sd target lists (discovery.ts).
  * - Optional `inboundAuth` on the app and discovery routes (inbound-auth.ts), `singleFlight` on the fan-outs
  *   (single-flight.ts, on by default); a request carrying `X-Promfetcher-Scrapping: true` is a loop (508).
+ * - Query `labels=info|full` on the app routes (default: option `cfLabels`, config `cf_labels`): info-metric
+ *   mode (core's info-labels.ts); any other value is a 400.
  * - `/metrics` (any method): promfetcher's own metrics.
  * - `/routes`: the route table as JSON, behind basic auth (401 when no credentials are configured).
  * - `/doc`: the page for app teams.
@@ -24,9 +26,11 @@ import {
   parseDiscoveryFilter,
   parseAppQuery,
   parseAppRef,
+  parseLabelMode,
+  BadRequestError,
   PromfetcherError,
   type AppRef,
-  type BadRequestError,
+  type LabelMode,
   type Logger,
   type Result,
   type RouteLookup,
@@ -64,6 +68,8 @@ export interface AppOptions {
   readonly singleFlight: boolean;
   /** `inbound_auth`: users and/or networks allowed on the app and discovery routes; absent → open. */
   readonly inboundAuth?: InboundAuthOptions;
+  /** `cf_labels`: the label mode when the query has no `labels`. Default `full`. */
+  readonly cfLabels: LabelMode;
 }
 
 export const DEFAULT_APP_OPTIONS: AppOptions = Object.freeze({
@@ -71,6 +77,7 @@ export const DEFAULT_APP_OPTIONS: AppOptions = Object.freeze({
   maxScrapeTimeoutMs: DEFAULT_MAX_SCRAPE_TIMEOUT_MS,
   compressionLevel: DEFAULT_COMPRESSION_LEVEL,
   singleFlight: DEFAULT_SINGLE_FLIGHT,
+  cfLabels: 'full',
 });
 
 export interface AppDeps {
@@ -217,6 +224,12 @@ export function createApp(deps: AppDeps): Koa {
       sendError(ctx, ref.error);
       return;
     }
+    const labelsParam = first(ctx.query['labels']);
+    const labelMode = labelsParam === undefined ? options.cfLabels : parseLabelMode(labelsParam);
+    if (labelMode === undefined) {
+      sendError(ctx, new BadRequestError('labels', 'labels must be info or full'));
+      return;
+    }
     const abort = new AbortController();
     const onClose = (): void => {
       if (!ctx.res.writableFinished) abort.abort();
@@ -230,6 +243,7 @@ export function createApp(deps: AppDeps): Koa {
       ...(metricPath === undefined ? {} : { metricPath }),
       ...(instanceIndex === undefined ? {} : { instanceIndex }),
       onlyApp: forceOnlyApp || ctx.query['only_from_app'] !== undefined,
+      labelMode,
       format: negotiateFormat(ctx.get('Accept') || undefined),
       forwardHeaders: forwarded,
       timeoutMs: scrapeDeadlineMs(

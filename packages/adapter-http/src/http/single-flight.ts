@@ -140,6 +140,7 @@ export class SingleFlightFetcher implements MetricsFetcher {
       input.metricPath ?? '',
       input.onlyApp,
       input.instanceIndex ?? '',
+      input.labelMode ?? 'full',
       headers.digest('base64'),
     ]);
   }

@@ -34,6 +34,7 @@ import { describeAppRef, resolveApp, type AppRef } from '../routes/app-ref.js';
 import type { RouteEntry } from '../routes/endpoint.js';
 import { exporterUrl, type ExporterApp, type ExternalExporter } from './external-exporter.js';
 import { fetchSeries, type TargetOutcome } from './fetch-series.js';
+import { infoLabelsFor, type LabelMode } from './info-labels.js';
 import { DEFAULT_METRIC_PATH, validateMetricPath } from './metric-path.js';
 import { headersFor, stripUserinfo } from './scrape-headers.js';
 
@@ -75,6 +76,8 @@ export interface FetchInput {
   readonly signal?: AbortSignal;
   /** Only the instance with this index (`tags.instance_id`): the per-instance route of discovery. */
   readonly instanceIndex?: string;
+  /** `info`: samples keep `app_id` + `index`, plus one `cf_app_instance_info` per instance (info-labels.ts). */
+  readonly labelMode?: LabelMode;
 }
 
 export interface TargetReport {
@@ -158,6 +161,9 @@ export class FetchAppMetrics {
     const planned: PlannedTarget[] = entries.map((entry) =>
       this.instanceTarget(entry, explicitPath ?? paths?.get(appIdOf(entry)) ?? DEFAULT_METRIC_PATH, input),
     );
+    // Info mode: only the instance targets (all of `planned` so far) get the short labels.
+    const info = input.labelMode === 'info' ? infoLabelsFor(planned.map((p) => p.cfLabels)) : undefined;
+    info?.sampleLabels.forEach((cfLabels, i) => (planned[i] = { ...planned[i]!, cfLabels }));
     if (!input.onlyApp) planned.push(...this.exporterTargets(entries, input));
 
     const scraped = await this.scrapeAll(planned, deadlineMs, input);
@@ -180,7 +186,7 @@ export class FetchAppMetrics {
         labels: p.ownLabels,
         kind: p.target.kind,
         appKey: p.app.appId,
-        appLabels: p.cfLabels.slice(0, 6),
+        appLabels: p.ownLabels.slice(0, 6),
         ok: s.ok,
         ...(reason === undefined ? {} : { reason }),
         durationMs: s.durationMs,
@@ -197,7 +203,11 @@ export class FetchAppMetrics {
       if (s.ok) parts.push(relabel(s.exposition, p.cfLabels));
     }
 
-    const merged = mergeExpositions([fetchSeries(outcomes, this.options.accountingSeries), ...parts]);
+    const merged = mergeExpositions([
+      fetchSeries(outcomes, this.options.accountingSeries),
+      ...(info === undefined ? [] : [info.exposition]),
+      ...parts,
+    ]);
     for (const conflict of merged.conflicts) {
       if (conflict.dropped > 0)
         this.deps.telemetry.samplesDropped(conflict.dropped, `merge:${conflict.kind}`);

@@ -46,6 +46,8 @@ export const DEFAULT_CONFIG = Object.freeze({
   max_body_size: DEFAULT_MAX_BODY_SIZE_BYTES,
   max_concurrent_scrapes: DEFAULT_MAX_CONCURRENT_SCRAPES,
   accounting_series: true,
+  single_flight: true,
+  cf_labels: 'full',
   data_dir: DEFAULT_DATA_DIR,
   drain_delay: '5s',
 });

@@ -5,7 +5,7 @@ import { nearest } from './config-issues.js';
 export const CONFIG_FILE_ENV = 'PROMFETCHER_CONFIG';
 export const ENV_PREFIX = 'PROMFETCHER_';
 
-type Kind = 'string' | 'integer' | 'boolean' | 'duration' | 'hosts';
+type Kind = 'string' | 'integer' | 'boolean' | 'duration' | 'hosts' | 'list' | 'users';
 
 /** Every override: `PROMFETCHER_<KEY>` → the config path it sets. */
 export const ENV_OVERRIDES: Readonly<
@@ -33,6 +33,14 @@ export const ENV_OVERRIDES: Readonly<
   PROMFETCHER_ACCOUNTING_SERIES: { path: ['accounting_series'], kind: 'boolean' },
   PROMFETCHER_ROUTES_AUTH_USER: { path: ['routes_auth', 'user'], kind: 'string' },
   PROMFETCHER_ROUTES_AUTH_PASS: { path: ['routes_auth', 'pass'], kind: 'string' },
+  PROMFETCHER_SINGLE_FLIGHT: { path: ['single_flight'], kind: 'boolean' },
+  PROMFETCHER_CF_LABELS: { path: ['cf_labels'], kind: 'string' },
+  PROMFETCHER_INBOUND_AUTH_USERS: { path: ['inbound_auth', 'users'], kind: 'users' },
+  PROMFETCHER_INBOUND_AUTH_NETWORKS: { path: ['inbound_auth', 'networks'], kind: 'list' },
+  PROMFETCHER_INBOUND_AUTH_FORWARD_CREDENTIALS: {
+    path: ['inbound_auth', 'forward_credentials'],
+    kind: 'boolean',
+  },
 };
 
 type Converted =
@@ -62,6 +70,27 @@ function convert(kind: Kind, text: string): Converted {
         hosts.push({ hostname: (match[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(match[2]) });
       }
       return { ok: true, value: hosts };
+    }
+    case 'list':
+      return {
+        ok: true,
+        value: text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      };
+    case 'users': {
+      // `user:pass[,user:pass…]`, split at the first `:` (a basic-auth user has none), items trimmed; a
+      // password with a comma or surrounding spaces must be set in the file. The message never contains the value.
+      const users: { user: string; pass: string }[] = [];
+      for (const item of text.split(',').map((s) => s.trim())) {
+        const colon = item.indexOf(':');
+        if (colon <= 0 || colon === item.length - 1) {
+          return { ok: false, message: 'must be user:pass[,user:pass…] (non-empty user and password)' };
+        }
+        users.push({ user: item.slice(0, colon), pass: item.slice(colon + 1) });
+      }
+      return { ok: true, value: users };
     }
   }
 }

@@ -1,5 +1,7 @@
 import { durationSchema } from '@promfetcher/adapter-gorouter';
+import { LABEL_MODES } from '@promfetcher/core';
 import { z } from 'zod';
+import { InboundAuth } from '../../http/inbound-auth.js';
 import {
   DEFAULT_BACKENDS_MAX_CONNS,
   DEFAULT_CONFIG,
@@ -11,7 +13,8 @@ import {
 /**
  * The server's own config slice: the promfetcher-release keys of the listeners, the instance scraper and the
  * logger (spec §4), plus our keys (`listen_host`, `max_scrape_timeout`, `max_body_size`,
- * `max_concurrent_scrapes`, `accounting_series`, `routes_auth`, `data_dir`). Durations come out in ms.
+ * `max_concurrent_scrapes`, `accounting_series`, `routes_auth`, `data_dir`, `single_flight`, `inbound_auth`,
+ * `cf_labels`). Durations come out in ms.
  */
 
 /** A listener port; 0 picks a free one (the chosen port is in the `promfetcher started` log line). */
@@ -87,6 +90,37 @@ const externalExporterSchema = z.strictObject({
   params: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
 });
 
+/** A client network of `inbound_auth.networks`, checked by the very parser the server uses (inbound-auth.ts). */
+const networkSchema = z.string().superRefine((cidr, ctx) => {
+  try {
+    new InboundAuth({ networks: [cidr] });
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'not an IP network: use a CIDR such as 10.0.0.0/8 or fd00::/8, or one address',
+    });
+  }
+});
+
+/** Our key `inbound_auth` (issue 7): who may call the metrics and discovery routes; absent or empty → anyone. */
+const inboundAuthSchema = z.strictObject({
+  users: z
+    .array(
+      z.strictObject({
+        /** Basic auth: a user name cannot contain `:`. */
+        user: z
+          .string()
+          .min(1)
+          .regex(/^[^:]*$/, 'must not contain ":" (basic auth)'),
+        pass: z.string().min(1),
+      }),
+    )
+    .default([]),
+  networks: z.array(networkSchema).default([]),
+  /** Send the caller's Authorization on to the instances (only matters with `users`). */
+  forward_credentials: z.boolean().default(false),
+});
+
 export const httpConfigShape = {
   port: listenPortSchema.default(DEFAULT_CONFIG.port),
   health_check_port: listenPortSchema.default(DEFAULT_CONFIG.health_check_port),
@@ -117,6 +151,11 @@ export const httpConfigShape = {
   max_concurrent_scrapes: z.number().int().min(1).default(DEFAULT_CONFIG.max_concurrent_scrapes),
   accounting_series: z.boolean().default(DEFAULT_CONFIG.accounting_series),
   routes_auth: z.strictObject({ user: z.string().min(1), pass: z.string().min(1) }).optional(),
+  /** Our key: concurrent identical fan-outs share one set of instance requests. */
+  single_flight: z.boolean().default(DEFAULT_CONFIG.single_flight),
+  inbound_auth: inboundAuthSchema.optional(),
+  /** Our key: `full` (nine CF labels on every sample) or `info` (`app_id`+`index`, plus `cf_app_instance_info`). */
+  cf_labels: z.enum(LABEL_MODES as readonly ['full', 'info']).default(DEFAULT_CONFIG.cf_labels),
   /** Our key: where the default SQLite binding store (`promfetcher.db`) is kept when `db_conn` is absent. */
   data_dir: z.string().min(1).default(DEFAULT_CONFIG.data_dir),
   /** Our key: after SIGUSR1 the health check answers 503 at once and the shutdown starts this much later. */

@@ -10,6 +10,7 @@ import type {
 import { ContainerModule } from 'inversify';
 import type { Logger as PinoLogger } from 'pino';
 import { createApp } from '../../http/create-app.js';
+import type { InboundAuthOptions } from '../../http/inbound-auth.js';
 import { GotTargetScraper } from '../../scraper/got-target-scraper.js';
 import { PromTelemetry } from '../../telemetry/prom-telemetry.js';
 import type { Config } from '../config/config-schema.js';
@@ -89,6 +90,11 @@ export const httpModule = new ContainerModule(({ bind }) => {
             baseUrl: config.base_url,
             maxScrapeTimeoutMs: config.max_scrape_timeout,
             ...(config.routes_auth === undefined ? {} : { routesAuth: config.routes_auth }),
+            singleFlight: config.single_flight,
+            cfLabels: config.cf_labels,
+            ...(config.inbound_auth === undefined
+              ? {}
+              : { inboundAuth: inboundAuthFrom(config.inbound_auth) }),
           },
           ...(broker.middleware === undefined ? {} : { broker: broker.middleware }),
         }),
@@ -111,6 +117,11 @@ function createScraper(config: Config, version: string): GotTargetScraper {
     ...(config.ca_certs === undefined ? {} : { caCerts: config.ca_certs }),
     ...(certChain === undefined || privateKey === undefined ? {} : { clientCert: { certChain, privateKey } }),
   });
+}
+
+/** `inbound_auth` in the HTTP layer's shape. */
+export function inboundAuthFrom(auth: NonNullable<Config['inbound_auth']>): InboundAuthOptions {
+  return { users: auth.users, networks: auth.networks, forwardCredentials: auth.forward_credentials };
 }
 
 /** `external_exporters` (spec §3.8) in core's shape: a single param value becomes a one-element list. */
