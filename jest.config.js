@@ -16,6 +16,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/jest.setup.js'],
   rootDir: '.',
 };
 export default {

@@ -8,6 +8,7 @@ import {
   isMetricName,
   isWritableTimestamp,
   parseGoFloat,
+  seriesKey,
   Utf8Sink,
 } from './serialize-common.js';
 
@@ -96,5 +97,40 @@ describe('serialize-common', () => {
     const ascii = new Utf8Sink(1);
     ascii.write('x'.repeat(10_000));
     expect(ascii.toString()).toBe('x'.repeat(10_000));
+  });
+});
+
+describe('seriesKey', () => {
+  it('treats spellings of +Inf in le as one series (they are written alike)', () => {
+    const a = { name: 'x_bucket', labels: [{ name: 'le', value: '+Inf' }], value: 0 };
+    const b = { name: 'x_bucket', labels: [{ name: 'le', value: 'Inf' }], value: 0 };
+    expect(seriesKey(a)).toBe(seriesKey(b));
+  });
+});
+
+describe('duplicate spellings of le="+Inf" (fast-check counterexample, seed 1836419619)', () => {
+  it('both serializers write the series once, and the output parses', async () => {
+    const { serializeOpenMetrics } = await import('./serialize-openmetrics.js');
+    const { serializeText } = await import('./serialize-text.js');
+    const { parseOpenMetrics } = await import('./parse-openmetrics.js');
+    const { parseText } = await import('./parse-text.js');
+    const exposition = {
+      families: [
+        {
+          name: 'b_count',
+          type: 'histogram' as const,
+          samples: [
+            { name: 'b_count_bucket', labels: [{ name: 'le', value: '+Inf' }], value: 0, timestampMs: 0 },
+            { name: 'b_count_bucket', labels: [{ name: 'le', value: 'Inf' }], value: 0 },
+          ],
+        },
+      ],
+    };
+    const om = serializeOpenMetrics(exposition);
+    expect(parseOpenMetrics(om).ok).toBe(true);
+    expect(om.match(/b_count_bucket\{le="\+Inf"\}/g)).toHaveLength(1);
+    const text = serializeText(exposition);
+    expect(parseText(text).ok).toBe(true);
+    expect(text.match(/b_count_bucket\{le="\+Inf"\}/g)).toHaveLength(1);
   });
 });

@@ -484,7 +484,7 @@ export class LabelsKeyBuilder {
   }
 }
 
-/** Sample name + label set, label order aside. */
+/** Sample name + label set as written, label order aside. */
 export function seriesKey(sample: Sample): string {
   const labels = sample.labels;
   let sorted = true;
@@ -496,7 +496,9 @@ export function seriesKey(sample: Sample): string {
   }
   const list = sorted ? labels : [...labels].sort((x, y) => (x.name < y.name ? -1 : 1));
   let key = sample.name;
-  for (const l of list) key += '\u0001' + l.name + '\u0002' + l.value;
+  // `le` is written in its canonical spelling (`Inf` → `+Inf`), so two spellings are one series.
+  for (const l of list)
+    key += '\u0001' + l.name + '\u0002' + (l.name === 'le' ? canonicalLe(l.value) : l.value);
   return key;
 }
 
