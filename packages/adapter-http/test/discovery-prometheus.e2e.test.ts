@@ -3,58 +3,23 @@
  * (`/v1/discovery/apps` and `/v1/discovery/instances`) and scrapes them: the merged endpoint per app, and the
  * per-instance route, whose `up` is 0 for the one instance that fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { anEndpoint, appTags } from '@promfetcher/core/testing';
 import { answer, startInstance, type InstanceServer } from './kit/instance-server.js';
 import { startAppStack, type AppStack } from './kit/app-stack.js';
 import { waitUntil } from './kit/main-process.js';
-
-const PROMETHEUS_BIN = '/usr/bin/prometheus';
-
-interface Target {
-  readonly labels: Record<string, string>;
-  readonly scrapePool: string;
-  readonly health: 'up' | 'down' | 'unknown';
-}
-interface Series {
-  readonly metric: Record<string, string>;
-  readonly value: [number, string];
-}
+import {
+  startPrometheus,
+  type PrometheusServer,
+  type PromSeries,
+  type PromTarget,
+} from './kit/prometheus-server.js';
 
 let stack: AppStack;
 const instances: InstanceServer[] = [];
 let broken: InstanceServer;
-let prometheus: ChildProcess | undefined;
-let prometheusExited: Promise<void> | undefined;
-let promUrl: string;
-let dir: string | undefined;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function api<T>(path: string): Promise<T> {
-  const response = await fetch(`${promUrl}${path}`);
-  const body = (await response.json()) as { status: string; data: T; error?: string };
-  if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error ?? body.status}`);
-  return body.data;
-}
-
-async function query(expr: string): Promise<Series[]> {
-  return (await api<{ result: Series[] }>(`/api/v1/query?query=${encodeURIComponent(expr)}`)).result;
-}
+let prometheus: PrometheusServer | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(PROMETHEUS_BIN))
-    throw new Error(`${PROMETHEUS_BIN} is missing: apt-get install prometheus`);
   stack = await startAppStack();
   for (let i = 0; i < 2; i++) {
     instances.push(
@@ -75,63 +40,28 @@ beforeAll(async () => {
     anEndpoint({ address: broken.address, tags: appTags({ index: 2 }) }),
   );
 
-  dir = mkdtempSync(join(tmpdir(), 'promfetcher-http-sd-'));
-  const promPort = await freePort();
-  promUrl = `http://127.0.0.1:${promPort}`;
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    [
-      'global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}',
-      'scrape_configs:',
-      '  - job_name: cf-apps',
-      '    honor_labels: true',
-      `    http_sd_configs: [{url: '${stack.url}/v1/discovery/apps', refresh_interval: 1s}]`,
-      '  - job_name: cf-instances',
-      '    honor_labels: true',
-      `    http_sd_configs: [{url: '${stack.url}/v1/discovery/instances', refresh_interval: 1s}]`,
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--web.listen-address=127.0.0.1:${promPort}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      '--log.level=warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  prometheus = child;
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)));
-  prometheusExited = new Promise((resolve) => child.once('exit', () => resolve()));
-  await waitUntil(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
-      return (await fetch(`${promUrl}/-/ready`)).status === 200;
-    },
-    'prometheus ready',
-    400,
-  );
+  prometheus = await startPrometheus([
+    '  - job_name: cf-apps',
+    '    honor_labels: true',
+    `    http_sd_configs: [{url: '${stack.url}/v1/discovery/apps', refresh_interval: 1s}]`,
+    '  - job_name: cf-instances',
+    '    honor_labels: true',
+    `    http_sd_configs: [{url: '${stack.url}/v1/discovery/instances', refresh_interval: 1s}]`,
+  ]);
 }, 60_000);
 
 afterAll(async () => {
-  if (prometheus?.pid !== undefined && prometheus.exitCode === null) {
-    process.kill(prometheus.pid, 'SIGTERM');
-    await prometheusExited;
-  }
+  await prometheus?.stop();
   await stack?.close();
   for (const s of [...instances, broken]) await s?.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Prometheus http_sd_configs against promfetcher', () => {
   it('discovers one target per app and one per instance', async () => {
-    let targets: Target[] = [];
+    let targets: PromTarget[] = [];
     await waitUntil(
       async () => {
-        targets = (await api<{ activeTargets: Target[] }>('/api/v1/targets?state=active')).activeTargets;
+        targets = await prometheus!.activeTargets();
         return targets.length === 2 + 4 && targets.every((t) => t.health !== 'unknown');
       },
       'six discovered and scraped targets',
@@ -158,10 +88,10 @@ describe('Prometheus http_sd_configs against promfetcher', () => {
   }, 60_000);
 
   it("stores the instances' series with CF labels, through both jobs", async () => {
-    let series: Series[] = [];
+    let series: PromSeries[] = [];
     await waitUntil(
       async () => {
-        series = await query('shop_orders_total');
+        series = await prometheus!.query('shop_orders_total');
         return series.length === 4;
       },
       'shop_orders_total from both jobs',
@@ -176,10 +106,10 @@ describe('Prometheus http_sd_configs against promfetcher', () => {
       ].sort(),
     );
     await waitUntil(
-      async () => (await query('up{job="cf-instances", instance=~"127.0.0.1:.*"}')).length === 4,
+      async () => (await prometheus!.query('up{job="cf-instances", instance=~"127.0.0.1:.*"}')).length === 4,
       'up per instance',
     );
-    const down = await query('up{job="cf-instances"} == 0');
+    const down = await prometheus!.query('up{job="cf-instances"} == 0');
     expect(down.map((s) => s.metric['instance'])).toEqual([broken.address]);
   }, 60_000);
 });
