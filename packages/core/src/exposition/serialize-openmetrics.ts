@@ -22,18 +22,14 @@
 import type { Exemplar, Exposition, Labels, Sample } from './model.js';
 import {
   areLabelsValid,
-  checkFamily,
   escapeQuoted,
   findLabel,
   formatLabels,
   formatOpenMetricsTimestamp,
   formatValue,
   isWritableTimestamp,
-  isMarkedSeriesUnique,
-  LabelsChecker,
   LabelsFormatter,
   LabelsKeyBuilder,
-  NameClaims,
   parseGoFloat,
   sizeHint,
   Utf8Sink,
@@ -42,29 +38,20 @@ import {
   type SerializeDrop,
   type SerializeOptions,
 } from './serialize-common.js';
-import { separateClashingCounters } from './separate-clashing-counters.js';
+import { checkedFamilies } from './checked-families.js';
 
 type OnDrop = ((drop: SerializeDrop) => void) | undefined;
 
 export function serializeOpenMetrics(input: Exposition, options?: SerializeOptions): string {
-  const unique = isMarkedSeriesUnique(input);
-  // mergeExpositions has done this already for the expositions it marks.
-  const exposition = unique ? input : separateClashingCounters(input);
   const onDrop = options?.onDrop;
-  const claims = new NameClaims();
-  const checker = new LabelsChecker();
-  const seen = unique ? undefined : new Set<string>();
   const w: Writer = {
-    sink: new Utf8Sink(sizeHint(exposition.families)),
+    sink: new Utf8Sink(sizeHint(input.families)),
     labels: new LabelsFormatter(),
     keys: new LabelsKeyBuilder(),
     omittedTimestamps: 0,
     droppedExemplars: 0,
   };
-  for (const family of exposition.families) {
-    const checked = checkFamily(family, claims, checker, seen, onDrop);
-    if (checked !== undefined) writeFamily(checked, w, onDrop);
-  }
+  for (const checked of checkedFamilies(input, onDrop)) writeFamily(checked, w, onDrop);
   w.sink.write('# EOF\n');
   return w.sink.toString();
 }

@@ -17,21 +17,17 @@
  */
 import type { Exposition, Sample } from './model.js';
 import {
-  checkFamily,
   formatTextTimestamp,
   formatValue,
   isWritableTimestamp,
-  isMarkedSeriesUnique,
-  LabelsChecker,
   LabelsFormatter,
-  NameClaims,
   sizeHint,
   Utf8Sink,
   type CheckedFamily,
   type SampleRole,
   type SerializeOptions,
 } from './serialize-common.js';
-import { separateClashingCounters } from './separate-clashing-counters.js';
+import { checkedFamilies } from './checked-families.js';
 
 /** HELP in 0.0.4 escapes only `\` and LF (Debian's promtool 2.42 rejects `\"`). */
 export function escapeTextHelp(help: string): string {
@@ -40,24 +36,17 @@ export function escapeTextHelp(help: string): string {
 }
 
 export function serializeText(input: Exposition, options?: SerializeOptions): string {
-  const unique = isMarkedSeriesUnique(input);
-  // mergeExpositions has done this already for the expositions it marks.
-  const exposition = unique ? input : separateClashingCounters(input);
   const onDrop = options?.onDrop;
-  const claims = new NameClaims();
-  const checker = new LabelsChecker();
-  const seen = unique ? undefined : new Set<string>();
   const w: Writer = {
-    sink: new Utf8Sink(sizeHint(exposition.families)),
+    sink: new Utf8Sink(sizeHint(input.families)),
     labels: new LabelsFormatter(),
     omittedTimestamps: 0,
   };
-  for (const family of exposition.families) {
-    const checked = checkFamily(family, claims, checker, seen, onDrop);
-    if (checked === undefined || checked.samples.length === 0) continue;
+  for (const checked of checkedFamilies(input, onDrop)) {
+    if (checked.samples.length === 0) continue;
     w.omittedTimestamps = 0;
     writeFamily(checked, w);
-    if (w.omittedTimestamps > 0) onDrop?.({ family: family.name, reason: 'timestamp', samples: 0 });
+    if (w.omittedTimestamps > 0) onDrop?.({ family: checked.family.name, reason: 'timestamp', samples: 0 });
   }
   return w.sink.toString();
 }
