@@ -79,6 +79,7 @@ export class GotTargetScraper implements TargetScraper {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly permits: Semaphore;
+  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
 
   constructor(options: Partial<GotTargetScraperOptions> = {}) {
     this.options = { ...DEFAULT_GOT_TARGET_SCRAPER_OPTIONS, ...options };
@@ -135,6 +136,8 @@ export class GotTargetScraper implements TargetScraper {
           });
         }
         if (outcome.kind === 'status') return err(scrapeErrorForStatus(outcome.status, target));
+        if (outcome.kind === 'not-utf8')
+          return err(new ScrapeError('parse', target, 'the body is not valid UTF-8'));
         const next = new URL(outcome.location, url);
         if (next.origin !== url.origin) {
           throw new RefusedRedirectError(
@@ -171,6 +174,7 @@ export class GotTargetScraper implements TargetScraper {
     signal: AbortSignal,
   ): Promise<
     | { readonly kind: 'body'; readonly body: string; readonly contentType: string | undefined }
+    | { readonly kind: 'not-utf8' }
     | { readonly kind: 'status'; readonly status: number }
     | { readonly kind: 'redirect'; readonly location: string }
   > {
@@ -254,7 +258,15 @@ export class GotTargetScraper implements TargetScraper {
           if (settled) return;
           settled = true;
           const contentType = response.headers['content-type'];
-          resolve({ kind: 'body', body: Buffer.concat(chunks, size).toString('utf8'), contentType });
+          // Both formats are UTF-8; invalid bytes are a parse failure, never silently replaced by U+FFFD.
+          let body: string;
+          try {
+            body = this.utf8.decode(Buffer.concat(chunks, size));
+          } catch {
+            resolve({ kind: 'not-utf8' });
+            return;
+          }
+          resolve({ kind: 'body', body, contentType });
         });
       });
     });

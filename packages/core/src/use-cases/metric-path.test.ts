@@ -33,6 +33,11 @@ describe('validateMetricPath', () => {
     ['/a/%2E%2e', '".." segment'],
     ['/a%2f..%2fadmin', '".." segment'],
     ['/' + 'x'.repeat(2048), 'longer than 2048'],
+    ['/metrics%0d%0aHost:%20evil', 'percent-encoded control character'],
+    ['/metrics%00', 'percent-encoded control character'],
+    ['／／evil.example.com／metrics', 'printable ASCII'],
+    ['/métrics', 'printable ASCII'],
+    ['/%c0%af%c0%afevil/metrics', 'overlong UTF-8'],
   ])('refuses %j', (input, message) => {
     const r = validateMetricPath(input);
     expect(r.ok).toBe(false);
