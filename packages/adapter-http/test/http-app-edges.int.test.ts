@@ -5,20 +5,8 @@ import { createApp, type MetricsFetcher } from '../src/http/create-app.js';
 import { startServer, type ServerHandle } from '../src/http/start-server.js';
 import { PromTelemetry } from '../src/telemetry/prom-telemetry.js';
 import { realClock, recordingLogger, startAppStack, type LogLine } from './kit/app-stack.js';
+import { httpGet as get } from './kit/http-get.js';
 import { startInstance } from './kit/instance-server.js';
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      })
-      .on('error', reject);
-  });
-}
 
 describe('createApp edges', () => {
   let handle: ServerHandle;

@@ -1,20 +1,7 @@
-import http from 'node:http';
 import { anEndpoint, appTags } from '@promfetcher/core/testing';
+import { httpGet as get } from './kit/http-get.js';
 import { answer, startInstance, type InstanceServer } from './kit/instance-server.js';
 import { startAppStack, type AppStack } from './kit/app-stack.js';
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      })
-      .on('error', reject);
-  });
-}
 
 describe('external exporters and the only-app-metrics variants', () => {
   let stack: AppStack;

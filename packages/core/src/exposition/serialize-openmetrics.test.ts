@@ -1,21 +1,7 @@
-import type { Exposition, Labels, MetricFamily, Sample } from './model.js';
+import type { Exposition, MetricFamily } from './model.js';
 import { markSeriesUnique, type SerializeDrop } from './serialize-common.js';
 import { isValidExemplar, serializeOpenMetrics } from './serialize-openmetrics.js';
-
-const L = (o: Record<string, string> = {}): Labels =>
-  Object.entries(o).map(([name, value]) => ({ name, value }));
-const s = (
-  name: string,
-  value: number,
-  labels: Record<string, string> = {},
-  extra: Partial<Sample> = {},
-): Sample => ({
-  name,
-  labels: L(labels),
-  value,
-  ...extra,
-});
-const ex = (...families: MetricFamily[]): Exposition => ({ families });
+import { ex, L, s } from '../../test/kit/exposition-builders.js';
 
 describe('serializeOpenMetrics', () => {
   const cases: [string, Exposition, string][] = [

@@ -9,15 +9,8 @@ import { serializeText } from '../exposition/serialize-text.js';
 import { cfLabelsFor } from '../relabel/cf-labels.js';
 import { relabel } from '../relabel/relabel.js';
 import { mergeExpositions, type MergeResult } from './merge-expositions.js';
+import { ex, L, s } from '../../test/kit/exposition-builders.js';
 
-const L = (o: Record<string, string> = {}): Labels =>
-  Object.entries(o).map(([name, value]) => ({ name, value }));
-const s = (name: string, value: number, labels: Record<string, string> = {}): Sample => ({
-  name,
-  labels: L(labels),
-  value,
-});
-const ex = (...families: MetricFamily[]): Exposition => ({ families });
 const gauge = (name: string, ...samples: Sample[]): MetricFamily => ({ name, type: 'gauge', samples });
 
 describe('mergeExpositions', () => {
