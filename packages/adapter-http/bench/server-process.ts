@@ -66,7 +66,9 @@ export async function startBenchServer(options: {
       '',
     ].join('\n'),
   );
-  const child = spawn(process.execPath, [BIN, '--config', configFile], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, BIN, '--config', configFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { PATH: process.env['PATH'] ?? '' },
   });

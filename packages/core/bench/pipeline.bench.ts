@@ -13,6 +13,8 @@ import { serializeText } from '../src/exposition/serialize-text.js';
 import { mergeExpositions } from '../src/merge/merge-expositions.js';
 import { cfLabelsFor } from '../src/relabel/cf-labels.js';
 import { relabel } from '../src/relabel/relabel.js';
+import { mergeAndWrite } from '../src/fast/merge-write.js';
+import { scanTextPart, type FastPart, type OutputFormat } from '../src/fast/text-part.js';
 
 const INSTANCES = 20;
 const args = process.argv.slice(2);
@@ -109,6 +111,8 @@ function median(xs: number[]): number {
 const om = FORMAT === 'openmetrics';
 const contentType = om ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
 const bodies = Array.from({ length: INSTANCES }, (_, i) => instanceBody(i, om));
+if (process.env['DUMP_BODIES'])
+  (await import('node:fs')).writeFileSync(process.env['DUMP_BODIES'], JSON.stringify(bodies));
 const identities = bodies.map((_, i) => ({
   organizationId: '6b3f9c52-0d8c-4a8e-9b5e-6a0f3f5e2c11',
   spaceId: 'a1d2c3b4-5e6f-4789-9abc-def012345678',
@@ -119,6 +123,20 @@ const identities = bodies.map((_, i) => ({
   index: String(i),
   instance: `10.0.${i >> 8}.${i & 255}:61000`,
 }));
+
+const cfs = identities.map((id) => cfLabelsFor(id));
+const fastStages = { 'fast text': [] as number[], 'fast openmetrics': [] as number[] };
+/** The fast path (src/fast): read, relabel, merge and write in one pass per format; checked equal below. */
+function fastRun(format: OutputFormat): string {
+  const parts: FastPart[] = bodies.map((b, i) => {
+    const part = scanTextPart(b, cfs[i]!, format);
+    if ('declined' in part) throw new Error(`fast path declined: ${part.declined}`);
+    return part;
+  });
+  const merged = mergeAndWrite(parts, format);
+  if ('declined' in merged) throw new Error(`fast path declined: ${merged.declined}`);
+  return merged.body;
+}
 
 const stages = {
   parse: [] as number[],
@@ -149,7 +167,17 @@ for (let run = 0; run < RUNS + 5; run++) {
   const openMetrics = serializeOpenMetrics(merged.exposition);
   const t5 = performance.now();
   if (merged.droppedSamples !== 0) throw new Error(`unexpected drops: ${JSON.stringify(merged.conflicts)}`);
+  const t6 = performance.now();
+  const fastText = om ? text : fastRun('text');
+  const t7 = performance.now();
+  const fastOm = fastRun('openmetrics');
+  const t8 = performance.now();
+  if (run === 0 && ((!om && fastText !== text) || fastOm !== openMetrics)) {
+    throw new Error('the fast path and the model path disagree');
+  }
   if (run < 5) continue; // warm-up
+  if (!om) fastStages['fast text'].push(t7 - t6);
+  fastStages['fast openmetrics'].push(t8 - t7);
   stages.parse.push(t1 - t0);
   stages.relabel.push(t2 - t1);
   stages.merge.push(t3 - t2);
@@ -169,3 +197,6 @@ console.log(
 );
 for (const [stage, xs] of Object.entries(stages))
   console.log(`  ${stage.padEnd(12)} median ${median(xs).toFixed(2)} ms`);
+console.log('fast path (read + relabel + merge + write, one format; text input only):');
+for (const [stage, xs] of Object.entries(fastStages))
+  if (xs.length > 0) console.log(`  ${stage.padEnd(16)} median ${median(xs).toFixed(2)} ms`);

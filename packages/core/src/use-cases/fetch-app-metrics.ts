@@ -18,9 +18,11 @@
 import { AppNotFoundError, type BadRequestError, type ScrapeFailureReason } from '../errors.js';
 import type { Exposition, ExpositionFormat, Label, Labels } from '../exposition/model.js';
 import { contentTypeFor } from '../exposition/negotiate.js';
-import { parseExposition } from '../exposition/parse.js';
+import { formatOfContentType, parseExposition } from '../exposition/parse.js';
 import { serialize } from '../exposition/serialize.js';
-import { mergeExpositions } from '../merge/merge-expositions.js';
+import { mergeAndWrite, modelPart } from '../fast/merge-write.js';
+import { scanTextPart, type FastPart } from '../fast/text-part.js';
+import { mergeExpositions, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Clock } from '../ports/clock.js';
 import type { EndpointOverrides } from '../ports/endpoint-overrides.js';
 import type { Logger } from '../ports/logger.js';
@@ -99,6 +101,32 @@ export interface FetchOutput {
   readonly targets: readonly TargetReport[];
 }
 
+interface FastAnswer {
+  readonly body: string;
+  readonly conflicts: readonly MergeConflict[];
+  readonly droppedSamples: number;
+  readonly targets: readonly TargetReport[];
+}
+
+/** True when every two label sets differ in the value of some label they both have. */
+function areDistinct(sets: readonly Labels[]): boolean {
+  const maps = sets.map((labels) => new Map(labels.map((l) => [l.name, l.value])));
+  for (let a = 0; a < maps.length; a++) {
+    for (let b = a + 1; b < maps.length; b++) {
+      let differ = false;
+      for (const [name, value] of maps[a]!) {
+        const other = maps[b]!.get(name);
+        if (other !== undefined && other !== value) {
+          differ = true;
+          break;
+        }
+      }
+      if (!differ) return false;
+    }
+  }
+  return true;
+}
+
 interface PlannedTarget {
   readonly target: ScrapeTarget;
   readonly headers: Readonly<Record<string, string>>;
@@ -114,6 +142,15 @@ interface PlannedTarget {
 }
 
 type Scraped =
+  | {
+      readonly ok: true;
+      readonly body: string;
+      readonly contentType: string | undefined;
+      readonly durationMs: number;
+    }
+  | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly durationMs: number };
+
+type Parsed =
   | { readonly ok: true; readonly exposition: Exposition; readonly durationMs: number }
   | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly durationMs: number };
 
@@ -167,21 +204,146 @@ export class FetchAppMetrics {
     if (!input.onlyApp) planned.push(...this.exporterTargets(entries, input));
 
     const scraped = await this.scrapeAll(planned, deadlineMs, input);
-    const outcomes: TargetOutcome[] = [];
-    const reports: TargetReport[] = [];
+    const infoExposition = info?.exposition;
+    const fast = this.fastPath(planned, scraped, infoExposition, input);
+    if (fast.ok) {
+      this.report(planned, scraped);
+      this.reportConflicts(fast.value.conflicts, fast.value.droppedSamples, input);
+      return ok({
+        body: fast.value.body,
+        contentType: contentTypeFor(input.format),
+        targets: fast.value.targets,
+      });
+    }
+    this.deps.logger.debug({ app: describeAppRef(input.app), reason: fast.error }, 'fast path declined');
+    const parsed = scraped.map((s, i) => this.parse(planned[i]!, s));
+    const { outcomes, reports } = this.report(planned, parsed);
     const parts: Exposition[] = [];
     for (let i = 0; i < planned.length; i++) {
-      const p = planned[i]!;
+      const s = parsed[i]!;
+      if (s.ok) parts.push(relabel(s.exposition, planned[i]!.cfLabels));
+    }
+    const merged = mergeExpositions([
+      fetchSeries(outcomes, this.options.accountingSeries),
+      ...(infoExposition === undefined ? [] : [infoExposition]),
+      ...parts,
+    ]);
+    this.reportConflicts(merged.conflicts, merged.droppedSamples, input);
+    const body = serialize(merged.exposition, input.format, {
+      onDrop: (drop) => {
+        if (drop.samples > 0) this.deps.telemetry.samplesDropped(drop.samples, `serialize:${drop.reason}`);
+      },
+    });
+    return ok({ body, contentType: contentTypeFor(input.format), targets: reports });
+  }
+
+  /**
+   * The fast path (src/fast): every scraped body read straight into rendered lines and merged as strings.
+   * Taken when every scraped target is an instance answering text 0.0.4 that the reader accepts, and the
+   * instances' CF labels tell them apart; otherwise (an exporter, an OpenMetrics body, a parse error, any
+   * rare shape) the model path below gives the answer. Both give the same bytes (fast-path.test.ts).
+   */
+  private fastPath(
+    planned: readonly PlannedTarget[],
+    scraped: readonly Scraped[],
+    infoExposition: Exposition | undefined,
+    input: FetchInput,
+  ): Result<FastAnswer, string> {
+    const format = input.format === 'openmetrics-1.0.0' ? 'openmetrics' : 'text';
+    const parts: FastPart[] = [];
+    const tails: Labels[] = [];
+    for (let i = 0; i < planned.length; i++) {
       const s = scraped[i]!;
-      const reason = s.ok ? undefined : s.reason;
-      const appLabels = appLabelsOf(p.app);
-      this.deps.telemetry.targetScraped(
-        appLabels,
-        p.index === undefined ? { kind: p.target.kind } : { kind: p.target.kind, index: p.index },
-        reason === undefined
-          ? { ok: true, durationMs: s.durationMs }
-          : { ok: false, reason, durationMs: s.durationMs },
+      if (!s.ok) continue;
+      const p = planned[i]!;
+      if (p.target.kind !== 'instance') return err('an exporter answered');
+      if (formatOfContentType(s.contentType) !== 'text-0.0.4') return err('an OpenMetrics body');
+      const part = scanTextPart(s.body, p.cfLabels, format);
+      if ('declined' in part) return err(part.declined);
+      parts.push(part);
+      tails.push(p.cfLabels);
+    }
+    if (!areDistinct(tails)) return err('two instances with the same CF labels');
+    const { outcomes, reports } = this.outcomes(planned, scraped);
+    const own: FastPart[] = [];
+    const ownNames = new Set<string>();
+    for (const exposition of [
+      fetchSeries(outcomes, this.options.accountingSeries),
+      ...(infoExposition === undefined ? [] : [infoExposition]),
+    ]) {
+      const part = modelPart(exposition, format);
+      if ('declined' in part) return err(part.declined);
+      own.push(part);
+      for (const f of part.families) ownNames.add(f.name);
+    }
+    for (const part of parts) {
+      for (const f of part.families) if (ownNames.has(f.name)) return err(`an app family named ${f.name}`);
+    }
+    const merged = mergeAndWrite([...own, ...parts], format);
+    if ('declined' in merged) return err(merged.declined);
+    return ok({ ...merged, targets: reports });
+  }
+
+  private parse(p: PlannedTarget, s: Scraped): Parsed {
+    if (!s.ok) return s;
+    const parsed = parseExposition(s.body, s.contentType);
+    if (!parsed.ok) {
+      this.deps.logger.debug(
+        { target: stripUserinfo(p.target.url), line: parsed.error.line },
+        'scraped body does not parse',
       );
+      return { ok: false, reason: 'parse', durationMs: s.durationMs };
+    }
+    return { ok: true, exposition: parsed.value, durationMs: s.durationMs };
+  }
+
+  private reportConflicts(
+    conflicts: readonly MergeConflict[],
+    droppedSamples: number,
+    input: FetchInput,
+  ): void {
+    for (const conflict of conflicts) {
+      if (conflict.dropped > 0)
+        this.deps.telemetry.samplesDropped(conflict.dropped, `merge:${conflict.kind}`);
+    }
+    if (conflicts.length > 0) {
+      this.deps.logger.debug(
+        { app: describeAppRef(input.app), droppedSamples, conflicts: conflicts.length },
+        'merge conflicts between targets',
+      );
+    }
+  }
+
+  /** The targets' outcomes (for promfetcher's own series) and reports; counts each in telemetry. */
+  private report(
+    planned: readonly PlannedTarget[],
+    results: readonly (Scraped | Parsed)[],
+  ): { outcomes: TargetOutcome[]; reports: TargetReport[] } {
+    const out = this.outcomes(planned, results);
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
+      const s = results[i]!;
+      this.deps.telemetry.targetScraped(
+        appLabelsOf(p.app),
+        p.index === undefined ? { kind: p.target.kind } : { kind: p.target.kind, index: p.index },
+        s.ok
+          ? { ok: true, durationMs: s.durationMs }
+          : { ok: false, reason: s.reason, durationMs: s.durationMs },
+      );
+    }
+    return out;
+  }
+
+  private outcomes(
+    planned: readonly PlannedTarget[],
+    results: readonly (Scraped | Parsed)[],
+  ): { outcomes: TargetOutcome[]; reports: TargetReport[] } {
+    const outcomes: TargetOutcome[] = [];
+    const reports: TargetReport[] = [];
+    for (let i = 0; i < planned.length; i++) {
+      const p = planned[i]!;
+      const s = results[i]!;
+      const reason = s.ok ? undefined : s.reason;
       outcomes.push({
         labels: p.ownLabels,
         kind: p.target.kind,
@@ -200,34 +362,8 @@ export class FetchAppMetrics {
         ...(reason === undefined ? {} : { reason }),
         durationMs: s.durationMs,
       });
-      if (s.ok) parts.push(relabel(s.exposition, p.cfLabels));
     }
-
-    const merged = mergeExpositions([
-      fetchSeries(outcomes, this.options.accountingSeries),
-      ...(info === undefined ? [] : [info.exposition]),
-      ...parts,
-    ]);
-    for (const conflict of merged.conflicts) {
-      if (conflict.dropped > 0)
-        this.deps.telemetry.samplesDropped(conflict.dropped, `merge:${conflict.kind}`);
-    }
-    if (merged.conflicts.length > 0) {
-      this.deps.logger.debug(
-        {
-          app: describeAppRef(input.app),
-          droppedSamples: merged.droppedSamples,
-          conflicts: merged.conflicts.length,
-        },
-        'merge conflicts between targets',
-      );
-    }
-    const body = serialize(merged.exposition, input.format, {
-      onDrop: (drop) => {
-        if (drop.samples > 0) this.deps.telemetry.samplesDropped(drop.samples, `serialize:${drop.reason}`);
-      },
-    });
-    return ok({ body, contentType: contentTypeFor(input.format), targets: reports });
+    return { outcomes, reports };
   }
 
   /** The broker endpoint per distinct app (one lookup each); an invalid or failing one falls back. */
@@ -364,15 +500,12 @@ export class FetchAppMetrics {
       logger.debug({ target: stripUserinfo(p.target.url), reason: result.error.reason }, 'scrape failed');
       return { ok: false, reason: result.error.reason, durationMs: clock.now() - startMs };
     }
-    const parsed = parseExposition(result.value.body, result.value.contentType);
-    if (!parsed.ok) {
-      logger.debug(
-        { target: stripUserinfo(p.target.url), line: parsed.error.line },
-        'scraped body does not parse',
-      );
-      return { ok: false, reason: 'parse', durationMs: result.value.durationMs };
-    }
-    return { ok: true, exposition: parsed.value, durationMs: result.value.durationMs };
+    return {
+      ok: true,
+      body: result.value.body,
+      contentType: result.value.contentType,
+      durationMs: result.value.durationMs,
+    };
   }
 }
 

@@ -1,0 +1,198 @@
+/**
+ * The fast path's merge and writer: the family-level rules of `mergeExpositions` (first TYPE/HELP wins,
+ * type conflicts and name clashes drop the later family, duplicates were dropped per part by the reader)
+ * applied to parts whose sample lines are already rendered, then one string in the requested format —
+ * the same bytes `serializeText` / `serializeOpenMetrics` write for the merged model.
+ *
+ * Parts are isolated from one another: the caller guarantees that no two instance parts carry the same CF
+ * label values and that no instance family shares a name with promfetcher's own families (else it takes
+ * the model path), so no series of one part can equal a series of another.
+ */
+import type { Exposition, MetricType } from '../exposition/model.js';
+import { escapeTextHelp } from '../exposition/serialize-text.js';
+import {
+  areLabelsValid,
+  escapeQuoted,
+  formatLabels,
+  formatValue,
+  isMetricName,
+} from '../exposition/serialize-common.js';
+import type { MergeConflict } from '../merge/merge-expositions.js';
+import type { Declined, FastFamily, FastPart, OutputFormat } from './text-part.js';
+
+export interface FastMerged {
+  readonly body: string;
+  readonly conflicts: readonly MergeConflict[];
+  readonly droppedSamples: number;
+}
+
+const SUFFIXES: Readonly<Record<MetricType, readonly string[]>> = {
+  counter: ['_total', '_created'],
+  gauge: [],
+  unknown: [],
+  stateset: [],
+  info: ['_info'],
+  histogram: ['_bucket', '_count', '_sum', '_created'],
+  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
+  summary: ['_count', '_sum', '_created'],
+};
+
+/** As `claimedNames` (serialize-common.ts). */
+function claimedNames(f: FastFamily): string[] {
+  if (f.type === 'counter' && f.unsuffixed) return [f.name];
+  const names = [f.name];
+  for (const suffix of SUFFIXES[f.type]) names.push(f.name + suffix);
+  return names;
+}
+
+/**
+ * promfetcher's own series (gauges) and the info family, rendered like the serializers render them;
+ * declines what those families never hold (other types, timestamps, exemplars, invalid names).
+ */
+export function modelPart(exposition: Exposition, format: OutputFormat): FastPart | Declined {
+  const families: FastFamily[] = [];
+  const seen = new Set<string>();
+  for (const family of exposition.families) {
+    if (!isMetricName(family.name)) return { declined: 'own family name' };
+    const sampleName = family.type === 'info' ? family.name + '_info' : family.name;
+    if (family.type !== 'gauge' && family.type !== 'info') return { declined: 'own family type' };
+    const pieces: string[] = [];
+    let duplicates = 0;
+    for (const s of family.samples) {
+      if (s.name !== sampleName || s.timestampMs !== undefined || s.exemplar !== undefined) {
+        return { declined: 'own sample shape' };
+      }
+      if (!areLabelsValid(s.labels)) return { declined: 'own labels' };
+      if (family.type === 'info' && format === 'openmetrics' && s.value !== 1)
+        return { declined: 'info value' };
+      const head = s.name + formatLabels(s.labels, 'value');
+      // The merge's duplicate rule: label sets are built by code here, always in the same name order.
+      if (seen.has(head)) {
+        duplicates++;
+        continue;
+      }
+      seen.add(head);
+      pieces.push(head + ' ' + formatValue(s.value) + '\n');
+    }
+    if (pieces.length + duplicates === 0) continue;
+    families.push({
+      name: family.name,
+      type: family.type,
+      help: family.help,
+      unsuffixed: false,
+      samples: pieces.length,
+      duplicates,
+      pieces,
+    });
+  }
+  return { families };
+}
+
+interface Acc {
+  readonly name: string;
+  readonly type: MetricType;
+  unsuffixed: boolean | undefined;
+  help: string | undefined;
+  readonly chunks: (readonly string[])[];
+}
+
+/** Merges the parts (in order) and writes the result; declines the rare cases it does not reproduce. */
+export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat): FastMerged | Declined {
+  const accs = new Map<string, Acc>();
+  const claimOwner = new Set<string>();
+  const conflicts = new Map<string, { family: string; kind: MergeConflict['kind']; dropped: number }>();
+  let droppedSamples = 0;
+  const report = (family: string, kind: MergeConflict['kind'], dropped: number): void => {
+    const key = family + '\u0000' + kind;
+    const c = conflicts.get(key);
+    if (c === undefined) conflicts.set(key, { family, kind, dropped });
+    else c.dropped += dropped;
+    droppedSamples += dropped;
+  };
+
+  for (const part of parts) {
+    // A part's duplicates were found across all its families: exact only while none of them is dropped.
+    const partHasDuplicates = part.families.some((f) => f.duplicates > 0);
+    for (const family of part.families) {
+      const all = family.samples + family.duplicates;
+      let acc = accs.get(family.name);
+      const unsuffixed = family.type === 'counter' && all > 0 ? family.unsuffixed : undefined;
+      if (acc === undefined) {
+        const names = claimedNames(family);
+        if (names.some((n) => claimOwner.has(n))) {
+          if (partHasDuplicates) return { declined: 'name clash in a part with duplicates' };
+          report(family.name, 'name-clash', all);
+          continue;
+        }
+        for (const n of names) claimOwner.add(n);
+        acc = { name: family.name, type: family.type, unsuffixed, help: family.help, chunks: [] };
+        accs.set(family.name, acc);
+      } else {
+        if (
+          acc.type !== family.type ||
+          (unsuffixed !== undefined && acc.unsuffixed !== undefined && unsuffixed !== acc.unsuffixed)
+        ) {
+          if (partHasDuplicates) return { declined: 'type conflict in a part with duplicates' };
+          report(family.name, 'type', all);
+          continue;
+        }
+        if (family.help !== undefined && family.help !== acc.help) {
+          if (acc.help === undefined) acc.help = family.help;
+          else report(family.name, 'help', 0);
+        }
+      }
+      if (all === 0) continue;
+      acc.unsuffixed ??= unsuffixed;
+      if (family.duplicates > 0) report(family.name, 'duplicate-series', family.duplicates);
+      if (family.samples > 0) acc.chunks.push(family.pieces);
+    }
+  }
+
+  const out: string[] = [];
+  const om = format === 'openmetrics';
+  for (const acc of accs.values()) {
+    if (acc.chunks.length === 0) continue;
+    out.push(om ? openMetricsHeader(acc) : textHeader(acc));
+    for (const chunk of acc.chunks) for (let i = 0; i < chunk.length; i++) out.push(chunk[i]!);
+  }
+  if (om) out.push('# EOF\n');
+  return { body: out.join(''), conflicts: [...conflicts.values()], droppedSamples };
+}
+
+/** As serialize-text.ts mainShape + header. */
+function textHeader(acc: Acc): string {
+  let name = acc.name;
+  let type: string;
+  switch (acc.type) {
+    case 'counter':
+      if (acc.unsuffixed !== true) name += '_total';
+      type = 'counter';
+      break;
+    case 'gauge':
+    case 'stateset':
+      type = 'gauge';
+      break;
+    case 'info':
+      name += '_info';
+      type = 'gauge';
+      break;
+    case 'histogram':
+    case 'gaugehistogram':
+      type = 'histogram';
+      break;
+    case 'summary':
+      type = 'summary';
+      break;
+    default:
+      type = 'untyped';
+  }
+  const help = acc.help === undefined ? '' : '# HELP ' + name + ' ' + escapeTextHelp(acc.help) + '\n';
+  return help + '# TYPE ' + name + ' ' + type + '\n';
+}
+
+/** As serialize-openmetrics.ts writeFamily's head (the fast path has no units). */
+function openMetricsHeader(acc: Acc): string {
+  const type = acc.type === 'counter' && acc.unsuffixed === true ? 'unknown' : acc.type;
+  const help = acc.help === undefined ? '' : '# HELP ' + acc.name + ' ' + escapeQuoted(acc.help) + '\n';
+  return help + '# TYPE ' + acc.name + ' ' + type + '\n';
+}
