@@ -125,17 +125,18 @@ const identities = bodies.map((_, i) => ({
 }));
 
 const cfs = identities.map((id) => cfLabelsFor(id));
+const bodyBytes = bodies.map((b) => Buffer.from(b, 'utf8'));
 const fastStages = { 'fast text': [] as number[], 'fast openmetrics': [] as number[] };
 /** The fast path (src/fast): read, relabel, merge and write in one pass per format; checked equal below. */
 function fastRun(format: OutputFormat): string {
   const parts: FastPart[] = bodies.map((b, i) => {
-    const part = scanTextPart(b, cfs[i]!, format);
+    const part = scanTextPart(bodyBytes[i]!, cfs[i]!, format);
     if ('declined' in part) throw new Error(`fast path declined: ${part.declined}`);
     return part;
   });
   const merged = mergeAndWrite(parts, format);
   if ('declined' in merged) throw new Error(`fast path declined: ${merged.declined}`);
-  return merged.body;
+  return merged.bytes.toString('utf8');
 }
 
 const stages = {

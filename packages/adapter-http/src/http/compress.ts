@@ -37,10 +37,13 @@ export function negotiateEncoding(acceptEncoding: string | undefined): ContentCo
   return best;
 }
 
-/** Sets `ctx.body` to `body`, compressed when the caller accepts it and it is worth it. */
-export async function sendCompressed(ctx: Context, body: string, level: number): Promise<void> {
+/**
+ * Sets `ctx.body` to `body` (a string, or UTF-8 bytes as the fast path writes them), compressed when the
+ * caller accepts it and it is worth it.
+ */
+export async function sendCompressed(ctx: Context, body: string | Buffer, level: number): Promise<void> {
   ctx.vary('Accept-Encoding');
-  const raw = Buffer.from(body, 'utf8');
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const coding =
     raw.length < MIN_COMPRESS_BYTES ? 'identity' : negotiateEncoding(ctx.get('Accept-Encoding') || undefined);
   if (coding === 'identity') {

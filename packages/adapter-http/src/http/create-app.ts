@@ -273,7 +273,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.status = !instanceFailed ? 200 : failed.every((t) => t.reason === 'timeout') ? 504 : 502;
     ctx.set('Content-Type', result.value.contentType);
     ctx.set('Cache-Control', 'no-store');
-    await sendCompressed(ctx, result.value.body, options.compressionLevel);
+    await sendCompressed(ctx, result.value.bytes ?? result.value.body, options.compressionLevel);
   };
 
   for (const v of VERSIONS) {

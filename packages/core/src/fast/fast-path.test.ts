@@ -20,7 +20,10 @@ import { fetchSeries } from '../use-cases/fetch-series.js';
 import { validExposition } from '../../test/kit/exposition-arbitraries.js';
 import { loadFuzzSeeds } from '../../test/kit/fuzz-seeds.js';
 import { mergeAndWrite, modelPart } from './merge-write.js';
-import { scanTextPart, isCanonicalValue, type FastPart, type OutputFormat } from './text-part.js';
+import { canonicalValue, scanTextPart, type FastPart, type OutputFormat } from './text-part.js';
+
+const isCanonicalValue = (text: string, start: number, end: number): boolean =>
+  !Number.isNaN(canonicalValue(Buffer.from(text, 'latin1'), start, end));
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
 const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
@@ -74,13 +77,13 @@ function fastAnswer(bodies: readonly string[], format: OutputFormat): Answer | s
   if ('declined' in first) return first.declined;
   const parts: FastPart[] = [first];
   for (let i = 0; i < bodies.length; i++) {
-    const part = scanTextPart(bodies[i]!, identity(i), format);
+    const part = scanTextPart(Buffer.from(bodies[i]!), identity(i), format);
     if ('declined' in part) return part.declined;
     parts.push(part);
   }
   const merged = mergeAndWrite(parts, format);
   if ('declined' in merged) return merged.declined;
-  return { body: merged.body, conflicts: merged.conflicts };
+  return { body: merged.bytes.toString('utf8'), conflicts: merged.conflicts };
 }
 
 /** Fast equals model, or the fast path declined; returns whether it was accepted. */

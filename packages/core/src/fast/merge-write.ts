@@ -18,10 +18,11 @@ import {
   isMetricName,
 } from '../exposition/serialize-common.js';
 import type { MergeConflict } from '../merge/merge-expositions.js';
-import type { Declined, FastFamily, FastPart, OutputFormat } from './text-part.js';
+import type { Declined, FastFamily, FastPart, OutputFormat, PieceSource } from './text-part.js';
 
 export interface FastMerged {
-  readonly body: string;
+  /** The answer, UTF-8. */
+  readonly bytes: Buffer;
   readonly conflicts: readonly MergeConflict[];
   readonly droppedSamples: number;
 }
@@ -56,7 +57,8 @@ export function modelPart(exposition: Exposition, format: OutputFormat): FastPar
     if (!isMetricName(family.name)) return { declined: 'own family name' };
     const sampleName = family.type === 'info' ? family.name + '_info' : family.name;
     if (family.type !== 'gauge' && family.type !== 'info') return { declined: 'own family type' };
-    const pieces: string[] = [];
+    let text = '';
+    let samples = 0;
     let duplicates = 0;
     for (const s of family.samples) {
       if (s.name !== sampleName || s.timestampMs !== undefined || s.exemplar !== undefined) {
@@ -72,17 +74,22 @@ export function modelPart(exposition: Exposition, format: OutputFormat): FastPar
         continue;
       }
       seen.add(head);
-      pieces.push(head + ' ' + formatValue(s.value) + '\n');
+      text += head + ' ' + formatValue(s.value) + '\n';
+      samples++;
     }
-    if (pieces.length + duplicates === 0) continue;
+    if (samples + duplicates === 0) continue;
+    const source = Buffer.from(text, 'utf8');
+    const from: PieceSource = { source, suffixes: [], strings: [] };
     families.push({
       name: family.name,
       type: family.type,
       help: family.help,
       unsuffixed: false,
-      samples: pieces.length,
+      samples,
       duplicates,
-      pieces,
+      from,
+      pieces: [0, source.length],
+      bytes: source.length,
     });
   }
   return { families };
@@ -93,7 +100,7 @@ interface Acc {
   readonly type: MetricType;
   unsuffixed: boolean | undefined;
   help: string | undefined;
-  readonly chunks: (readonly string[])[];
+  readonly chunks: FastFamily[];
 }
 
 /** Merges the parts (in order) and writes the result; declines the rare cases it does not reproduce. */
@@ -144,19 +151,49 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
       if (all === 0) continue;
       acc.unsuffixed ??= unsuffixed;
       if (family.duplicates > 0) report(family.name, 'duplicate-series', family.duplicates);
-      if (family.samples > 0) acc.chunks.push(family.pieces);
+      if (family.samples > 0) acc.chunks.push(family);
     }
   }
 
-  const out: string[] = [];
   const om = format === 'openmetrics';
+  const headers: string[] = [];
+  let size = om ? 6 : 0;
   for (const acc of accs.values()) {
     if (acc.chunks.length === 0) continue;
-    out.push(om ? openMetricsHeader(acc) : textHeader(acc));
-    for (const chunk of acc.chunks) for (let i = 0; i < chunk.length; i++) out.push(chunk[i]!);
+    const header = om ? openMetricsHeader(acc) : textHeader(acc);
+    headers.push(header);
+    size += Buffer.byteLength(header, 'utf8');
+    for (const chunk of acc.chunks) size += chunk.bytes;
   }
-  if (om) out.push('# EOF\n');
-  return { body: out.join(''), conflicts: [...conflicts.values()], droppedSamples };
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  let h = 0;
+  for (const acc of accs.values()) {
+    if (acc.chunks.length === 0) continue;
+    at += out.write(headers[h++]!, at, 'utf8');
+    for (const chunk of acc.chunks) at = writePieces(chunk.from, chunk.pieces, out, at);
+  }
+  if (om) at += out.write('# EOF\n', at, 'latin1');
+  if (at !== size) throw new Error(`fast path: wrote ${at} bytes, expected ${size}`);
+  return { bytes: out, conflicts: [...conflicts.values()], droppedSamples };
+}
+
+/** Copies a family's pieces (see PieceSource) into `out` at `at`; returns the new end. */
+function writePieces(from: PieceSource, pieces: readonly number[], out: Buffer, at: number): number {
+  const source = from.source;
+  for (let k = 0; k < pieces.length; k += 2) {
+    const a = pieces[k]!;
+    const b = pieces[k + 1]!;
+    if (a >= 0) {
+      at += source.copy(out, at, a, b);
+    } else if (a === -1) {
+      at += from.suffixes[b]!.copy(out, at);
+    } else {
+      const text = from.strings[b]!;
+      for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+    }
+  }
+  return at;
 }
 
 /** As serialize-text.ts mainShape + header. */

@@ -1,18 +1,22 @@
 /**
- * The fast path's reader of one scraped text 0.0.4 body: one pass over the string that yields, per family,
- * the output lines already rendered with the instance's CF labels — no Sample or Label objects, no second
- * validation. A canonical line (`name{a="x"} 1` as every client library writes it) is copied as two slices
- * with the pre-rendered CF label suffix between them.
+ * The fast path's reader of one scraped text 0.0.4 body: one pass over its UTF-8 bytes that yields, per
+ * family, the output lines as byte ranges of the body with the instance's pre-encoded CF label suffix
+ * between them — no Sample or Label objects, no strings per line, no second validation. A canonical line
+ * (`name{a="x"} 1`, as every client library writes it) becomes three ranges: the body up to `}`, the
+ * suffix, the body from `}` to the end of the line. Duplicate series are found with an open-addressing
+ * hash of those bytes.
  *
  * It answers exactly what `parseText` → `relabel` → the merge's per-part duplicate check → a serializer
  * would, or declines (`{ declined: reason }`): the caller then takes the model path for the whole request.
  * It declines whatever it does not reproduce exactly, and every parse error (so the model path reports it):
  * quoted (UTF-8) names, blanks or a trailing comma inside `{…}`, `{}`, a label set of a family that changes
- * names or order between samples, an app label named like a CF label, `le`/`quantile` at another place in one family, a
- * non-canonical infinity in `le`, summary/histogram groups that are not contiguous, gaugehistograms, and,
- * for OpenMetrics output, any family the OpenMetrics writer would turn into `unknown` (a negative counter,
- * an invalid histogram or summary group, timestamps in a group). `fast-path.test.ts` checks the equivalence
- * on random and real inputs.
+ * names or order between samples, an app label named like a CF label, `le`/`quantile` at another place in
+ * one family, a non-canonical infinity in `le`, summary/histogram groups that are not contiguous,
+ * gaugehistograms, and, for OpenMetrics output, any family the OpenMetrics writer would turn into `unknown`
+ * (a negative counter, an invalid histogram or summary group, timestamps in a group). `fast-path.test.ts`
+ * checks the equivalence on random and real inputs.
+ *
+ * The bytes must be valid UTF-8 (the scraper checks; `bytesOf` checks a string).
  */
 import type { Labels, MetricType } from '../exposition/model.js';
 import {
@@ -28,6 +32,16 @@ import { isOverflow, scanFloat, scanInt64 } from '../exposition/scan-number.js';
 
 export type OutputFormat = 'text' | 'openmetrics';
 
+/**
+ * Where a family's output bytes come from. `pieces` holds pairs: `(a, b)` with `a >= 0` is `source[a, b)`;
+ * `(-1, k)` is `suffixes[k]`; `(-2, k)` is the ASCII string `strings[k]`.
+ */
+export interface PieceSource {
+  readonly source: Buffer;
+  readonly suffixes: readonly Buffer[];
+  readonly strings: readonly string[];
+}
+
 /** One family of a part, with its rendered sample lines. */
 export interface FastFamily {
   /** The canonical family name (a counter `x_total` is family `x`, as in the model). */
@@ -40,8 +54,10 @@ export interface FastFamily {
   readonly samples: number;
   /** Duplicate series found (and left out) within the part. */
   readonly duplicates: number;
-  /** The sample lines, as pieces to be concatenated in order. */
-  readonly pieces: readonly string[];
+  readonly from: PieceSource;
+  readonly pieces: readonly number[];
+  /** Output size of the pieces, in bytes. */
+  readonly bytes: number;
 }
 
 export interface FastPart {
@@ -50,6 +66,14 @@ export interface FastPart {
 
 export interface Declined {
   readonly declined: string;
+}
+
+/** A string's UTF-8 bytes, or undefined when it holds a lone surrogate (the parser rejects those). */
+export function bytesOf(body: string): Buffer | undefined {
+  // String.prototype.isWellFormed: Node 20 has it; the ES2022 lib typings do not.
+  return (body as string & { isWellFormed(): boolean }).isWellFormed()
+    ? Buffer.from(body, 'utf8')
+    : undefined;
 }
 
 const KIND_PLAIN = 0;
@@ -69,7 +93,7 @@ const TEXT_TYPES: ReadonlyMap<string, MetricType> = new Map<string, MetricType>(
 ]);
 
 // Character classes for ASCII: 1 metric-name start, 2 metric-name char, 4 label-name start, 8 label-name char.
-const CLASS = new Uint8Array(128);
+const CLASS = new Uint8Array(256);
 for (let c = 0; c < 128; c++) {
   const alpha = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
   const digit = c >= 0x30 && c <= 0x39;
@@ -80,6 +104,7 @@ for (let c = 0; c < 128; c++) {
     (alpha || digit ? 8 : 0);
 }
 
+const LF = 0x0a;
 const SPACE = 0x20;
 const TAB = 0x09;
 const QUOTE = 0x22;
@@ -92,30 +117,30 @@ const RBRACE = 0x7d;
 
 class Decline extends Error {}
 
-/** A histogram group's lines, kept apart so that OpenMetrics can write buckets, count, sum in order. */
-interface HistogramGroup {
-  buckets: { le: number; value: number; line: string }[];
-  count: string | undefined;
-  countValue: number;
-  sum: string | undefined;
-  sumValue: number;
-}
-
 interface ScanFamily {
   readonly key: string;
   type: MetricType | undefined;
   help: string | undefined;
   samples: number;
   duplicates: number;
-  readonly pieces: string[];
-  /** The label names of every sample, in order (`le`/`quantile` aside, which must come last). */
+  readonly pieces: number[];
+  bytes: number;
+  /** The label names of every sample, in order (`le`/`quantile` aside). */
   names: string[] | undefined;
   /** How many other labels come before `le`/`quantile` (the same in every sample), -1 until seen. */
   specialAt: number;
-  /** Grouped families: the current group's labels text, and the groups already closed. */
-  groupKey: string | undefined;
+  /** Grouped families: the current group's label bytes (two ranges), where its lines start in `pieces`. */
+  groupOpen: boolean;
+  g0: number;
+  g1: number;
+  g2: number;
+  g3: number;
+  groupStart: number;
   closedGroups: Set<string> | undefined;
-  histogram: HistogramGroup | undefined;
+  /** OpenMetrics histograms: per line of the open group, its role, `le` and value. */
+  roles: number[];
+  les: number[];
+  values: number[];
   summaryCounts: number;
   summarySums: number;
 }
@@ -129,11 +154,14 @@ function isGrouped(type: MetricType | undefined): boolean {
   return type === 'summary' || type === 'histogram' || type === 'gaugehistogram';
 }
 
+/** Every line is exactly three pieces (six numbers): head, suffix, tail. */
+const LINE = 6;
+
 /**
- * Reads `body` (a whole text 0.0.4 exposition) into families whose lines carry `cfLabels` after the app's
- * own labels, rendered for `format`; or declines.
+ * Reads `body` (a whole text 0.0.4 exposition, valid UTF-8) into families whose lines carry `cfLabels`
+ * after the app's own labels, rendered for `format`; or declines.
  */
-export function scanTextPart(body: string, cfLabels: Labels, format: OutputFormat): FastPart | Declined {
+export function scanTextPart(body: Buffer, cfLabels: Labels, format: OutputFormat): FastPart | Declined {
   try {
     return new TextPartScanner(body, cfLabels, format).run();
   } catch (e) {
@@ -143,62 +171,69 @@ export function scanTextPart(body: string, cfLabels: Labels, format: OutputForma
 }
 
 /** `,a="x",b="y"}` for appending after own labels; `{a="x",b="y"}` for a sample without. */
-export function cfSuffixes(cfLabels: Labels): { readonly afterOwn: string; readonly alone: string } {
+export function cfSuffixes(cfLabels: Labels): readonly [afterOwn: Buffer, alone: Buffer] {
   let text = '';
   for (let i = 0; i < cfLabels.length; i++) {
     const l = cfLabels[i]!;
     text += (i === 0 ? '' : ',') + l.name + '="' + escapeQuoted(l.value) + '"';
   }
   return cfLabels.length === 0
-    ? { afterOwn: '}', alone: '' }
-    : { afterOwn: ',' + text + '}', alone: '{' + text + '}' };
+    ? [Buffer.from('}'), Buffer.alloc(0)]
+    : [Buffer.from(',' + text + '}'), Buffer.from('{' + text + '}')];
 }
 
 class TextPartScanner {
-  private readonly s: string;
+  private readonly b: Buffer;
   private readonly om: boolean;
-  private readonly afterOwn: string;
-  private readonly alone: string;
+  private readonly from: PieceSource;
+  private readonly afterOwnBytes: number;
+  private readonly aloneBytes: number;
+  private readonly strings: string[] = [];
   private readonly cfNames: ReadonlySet<string>;
   private readonly byKey = new Map<string, ScanFamily>();
   private readonly order: ScanFamily[] = [];
   private readonly resolved = new Map<string, Resolution>();
-  private readonly seen = new Set<string>();
   /** Sample names read into a summary or histogram by their suffix. */
   private readonly suffixNames = new Set<string>();
-  private lastName = '';
+  private readonly seen: SeriesSet;
+  /** The last sample name, as a range of the body. */
+  private lastStart = -1;
+  private lastLen = 0;
   private last: Resolution | undefined;
 
-  constructor(body: string, cfLabels: Labels, format: OutputFormat) {
-    this.s = body;
+  constructor(body: Buffer, cfLabels: Labels, format: OutputFormat) {
+    this.b = body;
     this.om = format === 'openmetrics';
-    const suffix = cfSuffixes(cfLabels);
-    this.afterOwn = suffix.afterOwn;
-    this.alone = suffix.alone;
+    const suffixes = cfSuffixes(cfLabels);
+    this.afterOwnBytes = suffixes[0].length;
+    this.aloneBytes = suffixes[1].length;
+    this.from = { source: body, suffixes, strings: this.strings };
     this.cfNames = new Set(cfLabels.map((l) => l.name));
+    this.seen = new SeriesSet(body, Math.max(64, body.length >> 6));
   }
 
   run(): FastPart {
-    const s = this.s;
+    const b = this.b;
+    const n = b.length;
     let start = 0;
     for (;;) {
-      const nl = s.indexOf('\n', start);
+      const nl = b.indexOf(LF, start);
       if (nl < 0) break;
       this.line(start, nl);
       start = nl + 1;
     }
-    for (let i = start; i < s.length; i++) {
-      const c = s.charCodeAt(i);
+    for (let i = start; i < n; i++) {
+      const c = b[i]!;
       if (c !== SPACE && c !== TAB) throw new Decline('last line without LF');
     }
     return this.finish();
   }
 
   private line(start: number, end: number): void {
-    const s = this.s;
+    const b = this.b;
     let i = start;
-    let c = i < end ? s.charCodeAt(i) : -1;
-    while (c === SPACE || c === TAB) c = ++i < end ? s.charCodeAt(i) : -1;
+    let c = i < end ? b[i]! : -1;
+    while (c === SPACE || c === TAB) c = ++i < end ? b[i]! : -1;
     if (c < 0) return;
     if (c === HASH) this.comment(i + 1, end);
     else if (i !== start) throw new Decline('blanks before a sample');
@@ -208,21 +243,21 @@ class TextPartScanner {
   // --- `# HELP name text`, `# TYPE name type`; other comments are ignored (as parse-text.ts does) ---
 
   private comment(i: number, end: number): void {
-    const s = this.s;
-    i = skipBlanks(s, i, end);
-    const kwEnd = findBlank(s, i, end);
+    const b = this.b;
+    i = skipBlanks(b, i, end);
+    const kwEnd = findBlank(b, i, end);
     if (kwEnd === end || kwEnd - i !== 4) return;
-    const isHelp = s.startsWith('HELP', i);
-    if (!isHelp && !s.startsWith('TYPE', i)) return;
-    i = skipBlanks(s, kwEnd, end);
+    const isHelp = sameAscii(b, i, 'HELP');
+    if (!isHelp && !sameAscii(b, i, 'TYPE')) return;
+    i = skipBlanks(b, kwEnd, end);
     if (i === end) return;
-    if (s.charCodeAt(i) === QUOTE) throw new Decline('quoted name');
-    const nameEnd = scanMetricName(s, i, end);
+    if (b[i] === QUOTE) throw new Decline('quoted name');
+    const nameEnd = scanName(b, i, end, 1, 2);
     if (nameEnd === end) return;
-    const c = s.charCodeAt(nameEnd);
+    const c = b[nameEnd];
     if (c !== SPACE && c !== TAB) throw new Decline('invalid name in comment');
-    const name = s.slice(i, nameEnd);
-    i = skipBlanks(s, nameEnd, end);
+    const name = b.toString('latin1', i, nameEnd);
+    i = skipBlanks(b, nameEnd, end);
     if (i === end) return;
     if (!this.byKey.has(name)) {
       // A family named like a sample already read into another family (`x_sum` of histogram `x`): the
@@ -230,22 +265,20 @@ class TextPartScanner {
       if (this.suffixNames.has(name)) throw new Decline('comment names a sample of another family');
       this.resolved.clear();
     }
-    this.lastName = '';
+    this.lastStart = -1;
     const f = this.family(name);
     if (isHelp) {
       if (f.help !== undefined) throw new Decline('second HELP');
-      const help =
-        s.indexOf('\\', i) < 0 || s.indexOf('\\', i) >= end
-          ? s.slice(i, end)
-          : unescapeRange(s, i, end, 'reject');
+      const raw = b.toString('utf8', i, end);
+      const help = raw.indexOf('\\') < 0 ? raw : unescapeRange(raw, 0, raw.length, 'reject');
       if (help === undefined) throw new Decline('bad escape in HELP');
       f.help = help;
       return;
     }
     if (f.type !== undefined) throw new Decline('second TYPE or TYPE after samples');
-    const typeEnd = findBlank(s, i, end);
-    const type = TEXT_TYPES.get(s.slice(i, typeEnd).toLowerCase());
-    if (type === undefined || skipBlanks(s, typeEnd, end) !== end) throw new Decline('unknown type');
+    const typeEnd = findBlank(b, i, end);
+    const type = TEXT_TYPES.get(b.toString('latin1', i, typeEnd).toLowerCase());
+    if (type === undefined || skipBlanks(b, typeEnd, end) !== end) throw new Decline('unknown type');
     if (type === 'gaugehistogram') throw new Decline('gaugehistogram');
     f.type = type;
     this.resolved.clear();
@@ -261,11 +294,19 @@ class TextPartScanner {
         samples: 0,
         duplicates: 0,
         pieces: [],
+        bytes: 0,
         names: undefined,
         specialAt: -1,
-        groupKey: undefined,
+        groupOpen: false,
+        g0: 0,
+        g1: 0,
+        g2: 0,
+        g3: 0,
+        groupStart: 0,
         closedGroups: undefined,
-        histogram: undefined,
+        roles: [],
+        les: [],
+        values: [],
         summaryCounts: 0,
         summarySums: 0,
       };
@@ -310,90 +351,84 @@ class TextPartScanner {
   // --- `name{labels} value [timestamp]` ---
 
   private sample(start: number, end: number): void {
-    const s = this.s;
-    let name = this.lastName;
+    const b = this.b;
     let nameEnd: number;
+    const len = this.lastLen;
     if (
-      name !== '' &&
-      s.startsWith(name, start) &&
-      (start + name.length === end || !isMetricNameChar(s.charCodeAt(start + name.length)))
+      this.lastStart >= 0 &&
+      start + len <= end &&
+      (start + len === end || (CLASS[b[start + len]!]! & 2) === 0) &&
+      sameBytes(b, start, this.lastStart, len)
     ) {
-      nameEnd = start + name.length;
+      nameEnd = start + len;
     } else {
-      nameEnd = scanMetricName(s, start, end);
+      nameEnd = scanName(b, start, end, 1, 2);
       if (nameEnd === start) throw new Decline('no metric name');
-      name = s.slice(start, nameEnd);
-      this.last = this.resolve(name);
-      this.lastName = name;
+      this.last = this.resolve(b.toString('latin1', start, nameEnd));
+      this.lastStart = start;
+      this.lastLen = nameEnd - start;
     }
     const r = this.last!;
     const f = r.family;
     if (f.type === undefined) f.type = 'unknown';
-    const grouped = isGrouped(f.type);
+    const type = f.type;
+    const grouped = isGrouped(type);
     const special =
-      f.type === 'histogram'
+      type === 'histogram'
         ? r.kind === KIND_BUCKET
           ? 'le'
           : undefined
-        : f.type === 'summary' && r.kind === KIND_PLAIN
+        : type === 'summary' && r.kind === KIND_PLAIN
           ? 'quantile'
           : undefined;
-    if (grouped && f.type === 'histogram' && r.kind === KIND_PLAIN)
-      throw new Decline('histogram sample without suffix');
+    if (type === 'histogram' && r.kind === KIND_PLAIN) throw new Decline('histogram sample without suffix');
 
     // Labels: canonical syntax only; names checked against the family's first sample.
     let i = nameEnd;
     let close = -1; // index of `}` when there are labels
     let specialStart = -1; // where the special label (`le`, `quantile`) starts
     let specialEnd = -1; // and ends (after its closing quote)
-    let specialValue = '';
-    if (i < end && s.charCodeAt(i) === LBRACE) {
+    let specialValueStart = -1;
+    if (i < end && b[i] === LBRACE) {
       i++;
       let n = 0;
       const names = f.names;
       const fresh: string[] | undefined = names === undefined ? [] : undefined;
       for (;;) {
         const labelStart = i;
-        const labelEnd = scanLabelName(s, i, end);
-        if (labelEnd === i) throw new Decline('label syntax');
-        if (labelEnd >= end || s.charCodeAt(labelEnd) !== EQUALS) throw new Decline('label syntax');
+        const labelEnd = scanName(b, i, end, 4, 8);
+        if (labelEnd === i || labelEnd >= end || b[labelEnd] !== EQUALS) throw new Decline('label syntax');
         const isSpecial =
           special !== undefined &&
           labelEnd - labelStart === special.length &&
-          s.startsWith(special, labelStart);
+          sameAscii(b, labelStart, special);
         if (isSpecial) {
           specialStart = labelStart;
           if (f.specialAt < 0) f.specialAt = n;
           else if (f.specialAt !== n) throw new Decline('le/quantile moves within a family');
-        } else if (fresh !== undefined) fresh.push(s.slice(labelStart, labelEnd));
+        } else if (fresh !== undefined) fresh.push(b.toString('latin1', labelStart, labelEnd));
         else {
           const expected = names![n];
           if (
             expected === undefined ||
             expected.length !== labelEnd - labelStart ||
-            !s.startsWith(expected, labelStart)
+            !sameAscii(b, labelStart, expected)
           ) {
             throw new Decline('label names change within a family');
           }
         }
         if (!isSpecial) n++;
         i = labelEnd + 1;
-        if (i >= end || s.charCodeAt(i) !== QUOTE) throw new Decline('label syntax');
+        if (i >= end || b[i] !== QUOTE) throw new Decline('label syntax');
         const valueStart = i + 1;
         i = valueStart;
         for (;;) {
           if (i >= end) throw new Decline('unterminated label value');
-          const c = s.charCodeAt(i);
+          const c = b[i]!;
           if (c === QUOTE) break;
           if (c === BACKSLASH) {
-            const next = i + 1 < end ? s.charCodeAt(i + 1) : -1;
+            const next = i + 1 < end ? b[i + 1] : -1;
             if (next !== BACKSLASH && next !== QUOTE && next !== 0x6e) throw new Decline('bad escape');
-            i += 2;
-            continue;
-          }
-          if (c >= 0xd800 && c <= 0xdfff) {
-            const next = i + 1 < end ? s.charCodeAt(i + 1) : -1;
-            if (c > 0xdbff || next < 0xdc00 || next > 0xdfff) throw new Decline('lone surrogate');
             i += 2;
             continue;
           }
@@ -401,12 +436,12 @@ class TextPartScanner {
         }
         i++;
         if (isSpecial) {
-          specialValue = s.slice(valueStart, i - 1);
+          specialValueStart = valueStart;
           specialEnd = i;
         }
-        const c = i < end ? s.charCodeAt(i) : -1;
+        const c = i < end ? b[i] : -1;
         if (c === RBRACE) break;
-        if (c !== COMMA || i + 1 >= end || s.charCodeAt(i + 1) === RBRACE) throw new Decline('label syntax');
+        if (c !== COMMA || i + 1 >= end || b[i + 1] === RBRACE) throw new Decline('label syntax');
         i++;
       }
       close = i;
@@ -418,79 +453,111 @@ class TextPartScanner {
     if (special !== undefined && specialStart < 0) throw new Decline('le/quantile missing');
 
     // Value and timestamp: `' ' value [' ' timestamp]`.
-    if (i >= end || s.charCodeAt(i) !== SPACE) throw new Decline('blanks before the value');
+    if (i >= end || b[i] !== SPACE) throw new Decline('blanks before the value');
     const valueStart = i + 1;
-    const valueEnd = findBlank(s, valueStart, end);
+    const valueEnd = findBlank(b, valueStart, end);
     if (valueEnd === valueStart) throw new Decline('value syntax');
     let tsText = '';
-    let hasTs = false;
     if (valueEnd < end) {
-      if (s.charCodeAt(valueEnd) !== SPACE) throw new Decline('blanks after the value');
-      const tsEnd = findBlank(s, valueEnd + 1, end);
+      if (b[valueEnd] !== SPACE) throw new Decline('blanks after the value');
+      const tsEnd = findBlank(b, valueEnd + 1, end);
       if (tsEnd !== end || tsEnd === valueEnd + 1) throw new Decline('timestamp syntax');
-      const ms = scanInt64(s, valueEnd + 1, tsEnd);
+      const ts = b.toString('latin1', valueEnd + 1, tsEnd);
+      const ms = scanInt64(ts, 0, ts.length);
       if (ms === undefined) throw new Decline('bad timestamp');
       if (!isWritableTimestamp(ms)) throw new Decline('timestamp not writable');
       tsText = ' ' + (this.om ? formatOpenMetricsTimestamp(ms) : formatTextTimestamp(ms));
-      hasTs = true;
     }
-    const canonical = isCanonicalValue(s, valueStart, valueEnd);
-    let value = NaN;
-    const needValue = f.type !== 'gauge' && f.type !== 'unknown';
-    if (!canonical || needValue) {
-      const v = scanFloat(s, valueStart, valueEnd);
-      if (v === undefined || isOverflow(v, s, valueStart)) throw new Decline('bad value');
+    let value = canonicalValue(b, valueStart, valueEnd);
+    const canonical = value === value; // canonicalValue is NaN for any other spelling
+    if (!canonical) {
+      const text = b.toString('latin1', valueStart, valueEnd);
+      const v = scanFloat(text, 0, text.length);
+      if (v === undefined || isOverflow(v, text, 0)) throw new Decline('bad value');
       value = v;
     }
 
     // Duplicate series within the part: the first is kept (the merge's rule).
-    const key = close < 0 ? name : s.slice(start, close);
-    if (this.seen.has(key)) {
+    if (!this.seen.add(start, close < 0 ? nameEnd : close)) {
       f.duplicates++;
       return;
     }
-    this.seen.add(key);
 
     // Render: name{own labels,CF labels} value [timestamp]
-    let head: string;
-    let mid: string;
+    const pieces = f.pieces;
     if (close < 0) {
-      head = name;
-      mid = this.alone;
+      pieces.push(start, nameEnd, -1, 1);
+      f.bytes += nameEnd - start + this.aloneBytes;
     } else {
-      head = s.slice(start, close);
-      mid = this.afterOwn;
+      pieces.push(start, close, -1, 0);
+      f.bytes += close - start + this.afterOwnBytes;
     }
-    let tail: string;
-    if (canonical && !hasTs)
-      tail = s.slice(valueStart - 1, end + 1); // ` value\n` as written
-    else tail = ' ' + (canonical ? s.slice(valueStart, valueEnd) : formatValue(value)) + tsText + '\n';
-
+    if (canonical && tsText === '') {
+      pieces.push(valueStart - 1, end + 1); // ` value\n` as written
+      f.bytes += end + 2 - valueStart;
+    } else {
+      const tail =
+        ' ' + (canonical ? b.toString('latin1', valueStart, valueEnd) : formatValue(value)) + tsText + '\n';
+      pieces.push(-2, this.strings.length);
+      this.strings.push(tail);
+      f.bytes += tail.length;
+    }
     f.samples++;
     if (!grouped) {
-      if (f.type === 'counter' && this.om && !(value >= 0)) throw new Decline('negative or NaN counter');
-      f.pieces.push(head, mid, tail);
+      if (type === 'counter' && this.om && !(value >= 0)) throw new Decline('negative or NaN counter');
       return;
     }
-    if (hasTs && this.om) throw new Decline('timestamp in a group');
-    // The group: own labels without the special label.
-    let groupKey: string;
-    if (close < 0) groupKey = '';
-    else if (specialStart < 0) groupKey = s.slice(nameEnd + 1, close);
-    else if (specialStart === nameEnd + 1)
-      groupKey = s.slice(specialEnd === close ? close : specialEnd + 1, close);
-    else groupKey = s.slice(nameEnd + 1, specialStart - 1) + s.slice(specialEnd, close);
-    if (groupKey !== f.groupKey) {
-      this.closeGroup(f);
-      if (f.closedGroups!.has(groupKey)) throw new Decline('group not contiguous');
-      f.groupKey = groupKey;
+    if (tsText !== '' && this.om) throw new Decline('timestamp in a group');
+    // The group: own labels without the special label, as one or two byte ranges.
+    let g0 = 0;
+    let g1 = 0;
+    let g2 = 0;
+    let g3 = 0;
+    if (close >= 0) {
+      if (specialStart < 0) {
+        g0 = nameEnd + 1;
+        g1 = close;
+      } else if (specialStart === nameEnd + 1) {
+        g0 = specialEnd === close ? close : specialEnd + 1;
+        g1 = close;
+      } else {
+        g0 = nameEnd + 1;
+        g1 = specialStart - 1;
+        g2 = specialEnd;
+        g3 = close;
+      }
     }
-    if (f.type === 'summary') {
-      this.summarySample(f, r.kind, value, specialValue);
-      f.pieces.push(head, mid, tail);
-      return;
+    if (!f.groupOpen || !this.sameGroup(f, g0, g1, g2, g3)) {
+      this.closeGroup(f, pieces.length - LINE);
+      const key = b.toString('latin1', g0, g1) + b.toString('latin1', g2, g3);
+      if (f.closedGroups!.has(key)) throw new Decline('group not contiguous');
+      f.closedGroups!.add(key);
+      f.groupOpen = true;
+      f.g0 = g0;
+      f.g1 = g1;
+      f.g2 = g2;
+      f.g3 = g3;
+      f.groupStart = pieces.length - LINE;
     }
-    this.histogramSample(f, r.kind, value, specialValue, head + mid + tail);
+    if (type === 'summary') {
+      const quantile = specialStart < 0 ? '' : b.toString('utf8', specialValueStart, specialEnd - 1);
+      this.summarySample(f, r.kind, value, quantile);
+    } else this.histogramSample(f, r.kind, value, specialValueStart, specialEnd - 1);
+  }
+
+  /** Whether the group bytes `g0..g3` equal the open group's (the concatenation of its two ranges). */
+  private sameGroup(f: ScanFamily, g0: number, g1: number, g2: number, g3: number): boolean {
+    const b = this.b;
+    const la = f.g1 - f.g0 + (f.g3 - f.g2);
+    if (la !== g1 - g0 + (g3 - g2)) return false;
+    let ai = f.g0;
+    let bi = g0;
+    for (let k = 0; k < la; k++) {
+      if (ai === f.g1) ai = f.g2;
+      if (bi === g1) bi = g2;
+      if (b[ai++] !== b[bi++]) return false;
+    }
+    return true;
   }
 
   private learnNames(f: ScanFamily, names: string[]): void {
@@ -498,7 +565,7 @@ class TextPartScanner {
       const n = names[a]!;
       if (n === '__name__') throw new Decline('__name__');
       if (this.cfNames.has(n)) throw new Decline('app label named like a CF label');
-      for (let b = 0; b < a; b++) if (names[b] === n) throw new Decline('duplicate label name');
+      for (let c = 0; c < a; c++) if (names[c] === n) throw new Decline('duplicate label name');
     }
     f.names = names;
     if (isGrouped(f.type)) f.closedGroups = new Set();
@@ -507,8 +574,9 @@ class TextPartScanner {
   private summarySample(f: ScanFamily, kind: Kind, value: number, quantile: string): void {
     if (kind === KIND_PLAIN) {
       const q = parseGoFloat(quantile);
-      if (q === undefined || scanFloat(quantile, 0, quantile.length) === undefined)
+      if (q === undefined || scanFloat(quantile, 0, quantile.length) === undefined) {
         throw new Decline('bad quantile');
+      }
       if (this.om && (!(q >= 0 && q <= 1) || value < 0))
         throw new Decline('summary not valid in OpenMetrics');
     } else if (kind === KIND_COUNT) {
@@ -519,81 +587,95 @@ class TextPartScanner {
     }
   }
 
-  private histogramSample(f: ScanFamily, kind: Kind, value: number, le: string, line: string): void {
+  /** `le` is `b[leStart, leEnd)` for a bucket. */
+  private histogramSample(f: ScanFamily, kind: Kind, value: number, leStart: number, leEnd: number): void {
+    let bound = NaN;
     if (kind === KIND_BUCKET) {
-      if (le !== '+Inf' && !isPlainDecimal(le)) throw new Decline('le spelling');
-      const b = le === '+Inf' ? Infinity : Number(le);
-      if (scanFloat(le, 0, le.length) === undefined) throw new Decline('bad le');
-      if (value < 0) throw new Decline('negative bucket');
-      if (!this.om) {
-        f.pieces.push(line);
-        return;
-      }
-      const g = (f.histogram ??= newGroup());
-      g.buckets.push({ le: b, value, line });
-      return;
+      bound = leValue(this.b, leStart, leEnd);
+      if (bound !== bound) throw new Decline('le spelling');
     }
-    if (kind === KIND_COUNT && value < 0) throw new Decline('negative count');
-    if (!this.om) {
-      f.pieces.push(line);
-      return;
-    }
-    const g = (f.histogram ??= newGroup());
-    if (kind === KIND_COUNT) {
-      if (g.count !== undefined) throw new Decline('two counts');
-      g.count = line;
-      g.countValue = value;
-    } else {
-      if (g.sum !== undefined) throw new Decline('two sums');
-      g.sum = line;
-      g.sumValue = value;
-    }
+    if ((kind === KIND_BUCKET || kind === KIND_COUNT) && value < 0) throw new Decline('negative count');
+    if (!this.om) return;
+    f.roles.push(kind);
+    f.les.push(bound);
+    f.values.push(value);
   }
 
-  /** Ends the family's current group: OpenMetrics histograms are checked and written in order here. */
-  private closeGroup(f: ScanFamily): void {
-    if (f.groupKey === undefined) return;
-    f.closedGroups!.add(f.groupKey);
-    f.groupKey = undefined;
+  /**
+   * Ends the family's open group, whose lines run from `groupStart` to `upTo` in `pieces`: OpenMetrics
+   * histograms are checked (serialize-openmetrics.ts checkHistogramGroup) and put in order (buckets by
+   * `le`, then count, then sum).
+   */
+  private closeGroup(f: ScanFamily, upTo: number): void {
+    if (!f.groupOpen) return;
+    f.groupOpen = false;
     f.summaryCounts = 0;
     f.summarySums = 0;
-    const g = f.histogram;
-    if (g === undefined) return;
-    f.histogram = undefined;
-    const buckets = g.buckets;
-    let sorted = true;
-    for (let k = 1; k < buckets.length; k++) if (!(buckets[k]!.le > buckets[k - 1]!.le)) sorted = false;
-    if (!sorted) buckets.sort((a, b) => a.le - b.le);
+    const roles = f.roles;
+    if (roles.length === 0) return;
+    const les = f.les;
+    const values = f.values;
+    const n = roles.length;
+    // Output rank: buckets (by le), count, sum.
+    const rank = (k: number): number => (roles[k] === KIND_BUCKET ? 0 : roles[k] === KIND_COUNT ? 1 : 2);
+    let ordered = true;
+    for (let k = 1; k < n; k++) {
+      const d = rank(k) - rank(k - 1);
+      if (d < 0 || (d === 0 && roles[k] === KIND_BUCKET && !(les[k]! > les[k - 1]!))) ordered = false;
+    }
+    let order: number[] | undefined;
+    if (!ordered) {
+      order = Array.from({ length: n }, (_, k) => k);
+      order.sort((x, y) => rank(x) - rank(y) || (roles[x] === KIND_BUCKET ? les[x]! - les[y]! : x - y));
+    }
     let lastLe = -Infinity;
     let lastValue = 0;
+    let buckets = 0;
     let negative = false;
-    // The checks of serialize-openmetrics.ts checkHistogramGroup, on the sorted group.
-    for (let k = 0; k < buckets.length; k++) {
-      const b = buckets[k]!;
-      const v = b.value;
-      if (b.le !== b.le || (k > 0 && !(b.le > lastLe)) || !Number.isInteger(v) || v < 0 || v < lastValue) {
-        throw new Decline('histogram not valid in OpenMetrics');
+    let count: number | undefined;
+    let sum: number | undefined;
+    for (let j = 0; j < n; j++) {
+      const k = order === undefined ? j : order[j]!;
+      const v = values[k]!;
+      if (roles[k] === KIND_BUCKET) {
+        const le = les[k]!;
+        if (le !== le || (buckets > 0 && !(le > lastLe)) || !Number.isInteger(v) || v < 0 || v < lastValue) {
+          throw new Decline('histogram not valid in OpenMetrics');
+        }
+        if (le < 0) negative = true;
+        lastLe = le;
+        lastValue = v;
+        buckets++;
+      } else if (roles[k] === KIND_COUNT) {
+        if (count !== undefined || !Number.isInteger(v) || v < 0) throw new Decline('histogram count');
+        count = v;
+      } else {
+        if (sum !== undefined || v !== v) throw new Decline('histogram sum');
+        sum = v;
       }
-      if (b.le < 0) negative = true;
-      lastLe = b.le;
-      lastValue = v;
     }
-    if (buckets.length === 0 || lastLe !== Infinity) throw new Decline('histogram without +Inf');
-    if ((g.count === undefined) !== (g.sum === undefined)) throw new Decline('count without sum');
-    if (g.count !== undefined) {
-      if (!Number.isInteger(g.countValue) || g.countValue < 0 || g.countValue !== lastValue) {
-        throw new Decline('histogram count');
-      }
-      if (g.sumValue !== g.sumValue || negative || g.sumValue < 0) throw new Decline('histogram sum');
+    if (buckets === 0 || lastLe !== Infinity) throw new Decline('histogram without +Inf');
+    if (count !== undefined && count !== lastValue) throw new Decline('histogram count');
+    if ((count === undefined) !== (sum === undefined)) throw new Decline('count without sum');
+    if (sum !== undefined && (negative || sum < 0)) throw new Decline('histogram sum');
+    roles.length = 0;
+    les.length = 0;
+    values.length = 0;
+    if (order === undefined) return;
+    const pieces = f.pieces;
+    const from = f.groupStart;
+    if ((upTo - from) / LINE !== n) throw new Error('fast path: histogram group bookkeeping is off');
+    const copy = pieces.slice(from, upTo);
+    for (let j = 0; j < n; j++) {
+      const k = order[j]!;
+      for (let x = 0; x < LINE; x++) pieces[from + j * LINE + x] = copy[k * LINE + x]!;
     }
-    for (const b of buckets) f.pieces.push(b.line);
-    if (g.count !== undefined) f.pieces.push(g.count, g.sum!);
   }
 
   private finish(): FastPart {
     const built: { f: ScanFamily; name: string; unsuffixed: boolean }[] = [];
     for (const f of this.order) {
-      if (f.closedGroups !== undefined) this.closeGroup(f);
+      this.closeGroup(f, f.pieces.length);
       if (f.samples === 0 && f.duplicates === 0) continue;
       const type = f.type ?? 'unknown';
       const suffixed = type === 'counter' && f.key.length > 6 && f.key.endsWith('_total');
@@ -606,12 +688,12 @@ class TextPartScanner {
     // separateClashingCounters: a counter `x` (samples `x_total`) beside another family `x` or `x_created`
     // becomes the unsuffixed counter `x_total`.
     const counts = new Map<string, number>();
-    for (const b of built) counts.set(b.name, (counts.get(b.name) ?? 0) + 1);
+    for (const x of built) counts.set(x.name, (counts.get(x.name) ?? 0) + 1);
     const families: FastFamily[] = [];
-    for (const b of built) {
-      let name = b.name;
-      let unsuffixed = b.unsuffixed;
-      const type = b.f.type ?? 'unknown';
+    for (const x of built) {
+      let name = x.name;
+      let unsuffixed = x.unsuffixed;
+      const type = x.f.type ?? 'unknown';
       if (
         type === 'counter' &&
         !unsuffixed &&
@@ -624,118 +706,200 @@ class TextPartScanner {
       families.push({
         name,
         type,
-        help: b.f.help,
+        help: x.f.help,
         unsuffixed,
-        samples: b.f.samples,
-        duplicates: b.f.duplicates,
-        pieces: b.f.pieces,
+        samples: x.f.samples,
+        duplicates: x.f.duplicates,
+        from: this.from,
+        pieces: x.f.pieces,
+        bytes: x.f.bytes,
       });
     }
     return { families };
   }
 }
 
-function newGroup(): HistogramGroup {
-  return { buckets: [], count: undefined, countValue: 0, sum: undefined, sumValue: 0 };
+/**
+ * A set of byte ranges of one body (open addressing, FNV-1a): finds duplicate series without a string
+ * per line.
+ */
+class SeriesSet {
+  private slots: Int32Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private size = 0;
+
+  constructor(
+    private readonly b: Buffer,
+    expected: number,
+  ) {
+    let cap = 64;
+    while (cap < expected * 2) cap <<= 1;
+    this.slots = new Int32Array(cap);
+    this.starts = new Int32Array(cap >> 1);
+    this.ends = new Int32Array(cap >> 1);
+  }
+
+  /** Adds `b[start, end)`; false when it is already there. */
+  add(start: number, end: number): boolean {
+    const b = this.b;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    let at = h & mask;
+    const len = end - start;
+    for (;;) {
+      const slot = this.slots[at]!;
+      if (slot === 0) break;
+      const s = this.starts[slot - 1]!;
+      if (this.ends[slot - 1]! - s === len && sameBytes(b, s, start, len)) return false;
+      at = (at + 1) & mask;
+    }
+    if ((this.size + 1) * 2 > this.slots.length) {
+      this.grow();
+      return this.add(start, end);
+    }
+    this.starts[this.size] = start;
+    this.ends[this.size] = end;
+    this.size++;
+    this.slots[at] = this.size;
+    return true;
+  }
+
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    const starts = new Int32Array(cap >> 1);
+    const ends = new Int32Array(cap >> 1);
+    starts.set(this.starts.subarray(0, this.size));
+    ends.set(this.ends.subarray(0, this.size));
+    this.starts = starts;
+    this.ends = ends;
+    this.slots = new Int32Array(cap);
+    const b = this.b;
+    const mask = cap - 1;
+    for (let k = 0; k < this.size; k++) {
+      let h = 0x811c9dc5;
+      for (let i = starts[k]!; i < ends[k]!; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+      let at = h & mask;
+      while (this.slots[at] !== 0) at = (at + 1) & mask;
+      this.slots[at] = k + 1;
+    }
+  }
 }
 
-function skipBlanks(s: string, i: number, end: number): number {
+function sameBytes(b: Buffer, x: number, y: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (b[x + k] !== b[y + k]) return false;
+  return true;
+}
+
+function sameAscii(b: Buffer, at: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (b[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+function skipBlanks(b: Buffer, i: number, end: number): number {
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = b[i];
     if (c !== SPACE && c !== TAB) return i;
     i++;
   }
   return end;
 }
 
-function findBlank(s: string, i: number, end: number): number {
+function findBlank(b: Buffer, i: number, end: number): number {
   while (i < end) {
-    const c = s.charCodeAt(i);
+    const c = b[i];
     if (c === SPACE || c === TAB) return i;
     i++;
   }
   return end;
 }
 
-function isMetricNameChar(c: number): boolean {
-  return c < 128 && ((CLASS[c] as number) & 2) !== 0;
-}
-
-function scanMetricName(s: string, i: number, end: number): number {
-  if (i >= end) return i;
-  const c0 = s.charCodeAt(i);
-  if (c0 >= 128 || ((CLASS[c0] as number) & 1) === 0) return i;
+/** End of the name at `i` with first-char class `first` and class `rest` (`i` itself when none). */
+function scanName(b: Buffer, i: number, end: number, first: number, rest: number): number {
+  if (i >= end || (CLASS[b[i]!]! & first) === 0) return i;
   i++;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || ((CLASS[c] as number) & 2) === 0) break;
-    i++;
-  }
+  while (i < end && (CLASS[b[i]!]! & rest) !== 0) i++;
   return i;
 }
 
-function scanLabelName(s: string, i: number, end: number): number {
-  if (i >= end) return i;
-  const c0 = s.charCodeAt(i);
-  if (c0 >= 128 || ((CLASS[c0] as number) & 4) === 0) return i;
-  i++;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || ((CLASS[c] as number) & 8) === 0) break;
-    i++;
-  }
-  return i;
-}
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * True when `s[start, end)` is exactly what `formatValue` writes for its number: `-?(0|[1-9]\d*)(\.\d*[1-9])?`
- * with at most 15 digits (so the shortest round-trip form has the same digits) and, below 1, at most five
- * zeros after the point (below 1e-6 JavaScript switches to exponent form).
+ * The value of `b[start, end)` when it is exactly what `formatValue` writes for that number (so it can be
+ * copied as it is): `-?(0|[1-9]\d*)(\.\d*[1-9])?` with at most 15 digits (the shortest round-trip form
+ * then has the same digits, and the value is one exact division) and, below 1, at most five zeros after
+ * the point (below 1e-6 JavaScript switches to exponent form). NaN when it is not.
  */
-export function isCanonicalValue(s: string, start: number, end: number): boolean {
+export function canonicalValue(b: Uint8Array, start: number, end: number): number {
   let i = start;
-  if (i < end && s.charCodeAt(i) === 0x2d) i++;
+  const negative = i < end && b[i] === 0x2d;
+  if (negative) i++;
   const intStart = i;
+  let m = 0;
   while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) break;
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
     i++;
   }
   const intDigits = i - intStart;
-  if (intDigits === 0 || (intDigits > 1 && s.charCodeAt(intStart) === 0x30)) return false;
-  if (i === end) return intDigits <= 15;
-  if (s.charCodeAt(i) !== 0x2e) return false;
+  if (intDigits === 0 || intDigits > 15 || (intDigits > 1 && b[intStart] === 0x30)) return NaN;
+  if (i === end) return negative ? -m : m;
+  if (b[i] !== 0x2e) return NaN;
   i++;
   const fracStart = i;
   while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    m = m * 10 + d;
     i++;
   }
   const fracDigits = end - fracStart;
-  if (fracDigits === 0 || s.charCodeAt(end - 1) === 0x30 || intDigits + fracDigits > 15) return false;
-  if (intDigits === 1 && s.charCodeAt(intStart) === 0x30) {
+  if (fracDigits === 0 || b[end - 1] === 0x30 || intDigits + fracDigits > 15) return NaN;
+  if (intDigits === 1 && b[intStart] === 0x30) {
     let zeros = 0;
-    while (zeros < fracDigits && s.charCodeAt(fracStart + zeros) === 0x30) zeros++;
-    if (zeros > 5) return false;
+    while (zeros < fracDigits && b[fracStart + zeros] === 0x30) zeros++;
+    if (zeros > 5) return NaN;
   }
-  return true;
+  const v = m / POW10[fracDigits]!;
+  return negative ? -v : v;
 }
 
-/** `-?\d+(\.\d+)?`: an `le` whose spelling every writer keeps. */
-function isPlainDecimal(v: string): boolean {
-  let i = 0;
-  if (v.charCodeAt(0) === 0x2d) i++;
-  let digits = 0;
-  while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) {
-    i++;
-    digits++;
+/**
+ * The bound of an `le` spelled `+Inf` or `-?\d+(\.\d+)?` (spellings every writer keeps as they are), else
+ * NaN.
+ */
+export function leValue(b: Uint8Array, start: number, end: number): number {
+  if (
+    end - start === 4 &&
+    b[start] === 0x2b &&
+    b[start + 1] === 0x49 &&
+    b[start + 2] === 0x6e &&
+    b[start + 3] === 0x66
+  ) {
+    return Infinity;
   }
-  if (digits === 0) return false;
-  if (i === v.length) return true;
-  if (v.charCodeAt(i) !== 0x2e) return false;
-  i++;
-  const fracStart = i;
-  while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) i++;
-  return i === v.length && i > fracStart;
+  let i = start;
+  const negative = i < end && b[i] === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  let m = 0;
+  while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) m = m * 10 + (b[i++]! - 0x30);
+  if (i === intStart) return NaN;
+  let fracDigits = 0;
+  if (i < end) {
+    if (b[i] !== 0x2e) return NaN;
+    i++;
+    const fracStart = i;
+    while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) m = m * 10 + (b[i++]! - 0x30);
+    if (i !== end || i === fracStart) return NaN;
+    fracDigits = i - fracStart;
+  }
+  // Exact while the digits fit in 15 (one correctly rounded division); else Number() on the text.
+  const v =
+    i - intStart - (fracDigits > 0 ? 1 : 0) <= 15
+      ? m / POW10[fracDigits]!
+      : Number(String.fromCharCode(...b.subarray(negative ? start + 1 : start, end)));
+  return negative ? -v : v;
 }

@@ -24,6 +24,11 @@ export interface ScrapeRequest {
 export interface ScrapedBody {
   /** The decoded (gunzipped) body. */
   readonly body: string;
+  /**
+   * The same body as UTF-8 bytes, when the scraper has them (checked valid UTF-8): the fast path reads
+   * these and `body` may then be a getter that decodes only when read.
+   */
+  readonly bytes?: Uint8Array;
   /** The response's Content-Type, used to choose the parser. */
   readonly contentType?: string;
   readonly durationMs: number;

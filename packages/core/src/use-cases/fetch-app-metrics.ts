@@ -21,7 +21,7 @@ import { contentTypeFor } from '../exposition/negotiate.js';
 import { formatOfContentType, parseExposition } from '../exposition/parse.js';
 import { serialize } from '../exposition/serialize.js';
 import { mergeAndWrite, modelPart } from '../fast/merge-write.js';
-import { scanTextPart, type FastPart } from '../fast/text-part.js';
+import { bytesOf, scanTextPart, type FastPart } from '../fast/text-part.js';
 import { mergeExpositions, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Clock } from '../ports/clock.js';
 import type { EndpointOverrides } from '../ports/endpoint-overrides.js';
@@ -96,13 +96,16 @@ export interface TargetReport {
 }
 
 export interface FetchOutput {
+  /** The answer (decoded from `bytes` on first use when the fast path wrote them). */
   readonly body: string;
+  /** The answer as UTF-8 bytes, when the fast path wrote it: send these, no need to encode `body`. */
+  readonly bytes?: Buffer;
   readonly contentType: string;
   readonly targets: readonly TargetReport[];
 }
 
 interface FastAnswer {
-  readonly body: string;
+  readonly bytes: Buffer;
   readonly conflicts: readonly MergeConflict[];
   readonly droppedSamples: number;
   readonly targets: readonly TargetReport[];
@@ -145,6 +148,7 @@ type Scraped =
   | {
       readonly ok: true;
       readonly body: string;
+      readonly bytes: Buffer | undefined;
       readonly contentType: string | undefined;
       readonly durationMs: number;
     }
@@ -209,11 +213,7 @@ export class FetchAppMetrics {
     if (fast.ok) {
       this.report(planned, scraped);
       this.reportConflicts(fast.value.conflicts, fast.value.droppedSamples, input);
-      return ok({
-        body: fast.value.body,
-        contentType: contentTypeFor(input.format),
-        targets: fast.value.targets,
-      });
+      return ok(bytesOutput(fast.value.bytes, contentTypeFor(input.format), fast.value.targets));
     }
     this.deps.logger.debug({ app: describeAppRef(input.app), reason: fast.error }, 'fast path declined');
     const parsed = scraped.map((s, i) => this.parse(planned[i]!, s));
@@ -258,7 +258,9 @@ export class FetchAppMetrics {
       const p = planned[i]!;
       if (p.target.kind !== 'instance') return err('an exporter answered');
       if (formatOfContentType(s.contentType) !== 'text-0.0.4') return err('an OpenMetrics body');
-      const part = scanTextPart(s.body, p.cfLabels, format);
+      const bytes = s.bytes ?? bytesOf(s.body);
+      if (bytes === undefined) return err('a body with a lone surrogate');
+      const part = scanTextPart(bytes, p.cfLabels, format);
       if ('declined' in part) return err(part.declined);
       parts.push(part);
       tails.push(p.cfLabels);
@@ -503,10 +505,28 @@ export class FetchAppMetrics {
     return {
       ok: true,
       body: result.value.body,
+      bytes: result.value.bytes === undefined ? undefined : asBuffer(result.value.bytes),
       contentType: result.value.contentType,
       durationMs: result.value.durationMs,
     };
   }
+}
+
+/** A FetchOutput whose `body` is decoded from `bytes` only when someone reads it. */
+function bytesOutput(bytes: Buffer, contentType: string, targets: readonly TargetReport[]): FetchOutput {
+  let body: string | undefined;
+  return {
+    get body(): string {
+      return (body ??= bytes.toString('utf8'));
+    },
+    bytes,
+    contentType,
+    targets,
+  };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function appIdOf(entry: RouteEntry): string {
