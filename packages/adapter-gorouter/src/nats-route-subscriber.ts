@@ -174,6 +174,8 @@ export class NatsRouteSubscriber implements RouteSource {
     const removed = this.table.prune();
     this.telemetry.pruned(removed);
     if (removed > 0) {
+      // The table size changed; the update time stays the last applied message's.
+      this.telemetry.tableUpdated(this.name, this.lastUpdateMs ?? this.clock.now(), this.table.size);
       this.logger.info(
         { removed, endpoints: this.table.size },
         'pruned endpoints not re-registered within their TTL',
