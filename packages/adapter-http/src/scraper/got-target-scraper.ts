@@ -257,6 +257,11 @@ export class GotTargetScraper implements TargetScraper {
         stream.once('end', () => {
           if (settled) return;
           settled = true;
+          // got streams are not auto-destroyed: only destroy() removes got's 'abort' listener from `signal`,
+          // and Node keeps an AbortSignal.any() signal alive while it has one, with this request, its
+          // response and its body (a leak of every scrape, measured by test/soak.e2e.test.ts). The socket
+          // has already gone back to the keep-alive pool.
+          stream.destroy();
           const contentType = response.headers['content-type'];
           // Both formats are UTF-8; invalid bytes are a parse failure, never silently replaced by U+FFFD.
           let body: string;
