@@ -24,7 +24,8 @@ const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx):
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `invalid duration ${JSON.stringify(value)}: use a Go duration such as "1h", "30m", "90s", or a number of seconds`,
+      message:
+        'invalid duration (value not shown): use a Go duration such as "1h", "30m", "90s", or a number of seconds',
     });
     return z.NEVER;
   }

@@ -74,6 +74,8 @@ describe('parseDbConn', () => {
     ['mysql://u:secret@h:3306/d?tls=maybe', 'tls="maybe"'],
     ['mysql://u:secret@h:3306/d?bogus=1', 'unknown mysql query parameter "bogus"'],
     ['mysql://u:secret@h:99999/d', 'not a valid URL: mysql://u:***@h:99999/d'],
+    ['postgres://u:se/cret@h:5432/d', 'not a valid URL: postgres://u:***@h:5432/d'],
+    ['mysql://u:se#cret@h:3306/d', 'not a valid URL: mysql://u:***@h:3306/d'],
   ])('refuses %s with a ConfigError on db_conn that hides the password', (url, message) => {
     let thrown: unknown;
     try {
@@ -93,5 +95,9 @@ describe('redactDbConn', () => {
     expect(redactDbConn('mysql://u:s3cret@h:3306/d')).toBe('mysql://u:***@h:3306/d');
     expect(redactDbConn('postgres://u@h/d')).toBe('postgres://u@h/d');
     expect(redactDbConn('sqlite:///a/b')).toBe('sqlite:///a/b');
+  });
+
+  it('hides an unescaped password holding "/", "?", "#" or "@" (an invalid URL)', () => {
+    expect(redactDbConn('postgres://u:s3/c?r#e@t@h:5432/d')).toBe('postgres://u:***@h:5432/d');
   });
 });

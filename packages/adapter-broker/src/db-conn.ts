@@ -72,9 +72,12 @@ export function parseDbConn(
   }
 }
 
-/** The URL with its password replaced by `***`, for logs. */
+/**
+ * The URL with its password replaced by `***`, for logs. Everything up to the last `@` goes: the release
+ * renders the password unescaped, so it may hold `/`, `?`, `#` or `@` (and the URL is then invalid).
+ */
 export function redactDbConn(dbConn: string): string {
-  return dbConn.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^/]*@/i, '$1:***@');
+  return dbConn.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):.*@/is, '$1:***@');
 }
 
 function sqlitePath(text: string, cwd: string): string {

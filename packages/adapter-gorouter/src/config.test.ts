@@ -76,7 +76,8 @@ describe('gorouter config slice', () => {
   it('names a bad duration', () => {
     const result = gorouterConfigSchema.safeParse({ gorouter_poll_interval: '30 seconds' });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toContain('"30 seconds"');
+    expect(result.error?.issues[0]?.message).toContain('invalid duration (value not shown)');
+    expect(result.error?.issues[0]?.message).not.toContain('30 seconds');
     expect(result.error?.issues[0]?.path).toEqual(['gorouter_poll_interval']);
   });
 });

@@ -33,7 +33,8 @@ export const durationSchema = z.union([z.number(), z.string()]).transform((value
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `invalid duration ${JSON.stringify(value)}: use a Go duration such as "20s", "1m30s", "500ms", or a number of seconds`,
+      message:
+        'invalid duration (value not shown): use a Go duration such as "20s", "1m30s", "500ms", or a number of seconds',
     });
     return z.NEVER;
   }

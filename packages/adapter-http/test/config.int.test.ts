@@ -92,7 +92,7 @@ describe('config: errors, one line per problem', () => {
       'a bad duration',
       `${MINIMAL}max_scrape_timeout: 10 seconds\n`,
       [
-        'max_scrape_timeout: invalid duration "10 seconds": use a Go duration such as "20s", "1m30s", "500ms", or a number of seconds',
+        'max_scrape_timeout: invalid duration (value not shown): use a Go duration such as "20s", "1m30s", "500ms", or a number of seconds',
       ],
     ],
     ['a wrong type', `${MINIMAL}port: "eighty"\n`, ['port: must be a number']],

@@ -71,7 +71,7 @@ export const byteSizeSchema = z
     if (match === null || factor === undefined || Number(match[1]) * factor < 1) {
       ctx.addIssue({
         code: 'custom',
-        message: `invalid size ${JSON.stringify(value)}: use bytes or a unit (B, KB, MB, GB, KiB, MiB, GiB)`,
+        message: 'invalid size (value not shown): use bytes or a unit (B, KB, MB, GB, KiB, MiB, GiB)',
       });
       return z.NEVER;
     }
