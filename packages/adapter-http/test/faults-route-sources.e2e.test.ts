@@ -7,9 +7,11 @@
  * table is applied.
  *
  * Health, per the product's rule (docs/config.md, `health_check_port`): 200 once the route table is loaded,
- * whatever happens to the source afterwards. Staleness is visible as `promfetch_latest_time_scrape_route`
- * (seconds since the table was last updated), which passes the staleness bound during an outage and falls
- * back once the source recovers. The NATS tests share one server and run in order (the flood starts from the
+ * whatever happens to the source afterwards; the body says `ok\n` when the table is fresh and
+ * `ok: route table stale (<detail>)\n` during an outage. Staleness is also visible on `/metrics` as
+ * `promfetcher_route_source_stale` (1 during the outage, 0 after recovery) and as
+ * `promfetch_latest_time_scrape_route` (seconds since the table was last updated), which passes the staleness
+ * bound during an outage and falls back once the source recovers. The NATS tests share one server and run in order (the flood starts from the
  * table the restart test leaves).
  */
 import { parseExposition, parseText } from '@promfetcher/core';
@@ -91,6 +93,14 @@ function alive(server: RunningServer): boolean {
 async function healthOf(server: RunningServer): Promise<{ status: number; body: string }> {
   const response = await fetch(server.healthUrl);
   return { status: response.status, body: await response.text() };
+}
+
+/** The health body while the table is stale: `ok` first, then the source's detail on one line. */
+const STALE_HEALTH = /^ok: route table stale \([^\n]+\)\n$/;
+
+/** `promfetcher_route_source_stale`: 1 while the route source reports its table stale, else 0. */
+function staleGauge(server: RunningServer): Promise<number> {
+  return ownMetric(server, 'promfetcher_route_source_stale');
 }
 
 /** promfetcher's own `/metrics`, parsed: the sum of the samples named `name` whose labels include `labels`. */
@@ -231,6 +241,8 @@ describe('route source faults, gorouter /routes polling (built bin)', () => {
     expect(await failed()).toBe(0);
     expect(await age()).toBeLessThan(STALENESS_BOUND_S);
     expect(await ownMetric(server, 'promfetcher_route_table_endpoints')).toBe(2);
+    expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+    expect(await staleGauge(server)).toBe(0);
 
     const faults: RouteFaultMode[] = ['unauthorized', 'status500', 'garbage', 'truncated'];
     for (const mode of faults) {
@@ -243,7 +255,10 @@ describe('route source faults, gorouter /routes polling (built bin)', () => {
         200,
       );
       await expectServes(server, ledger, instances(ledger, 0, 1));
-      expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+      // Failed polls since the last good one may by now span the staleness bound: fresh or stale, always 200.
+      const health = await healthOf(server);
+      expect(health.status).toBe(200);
+      expect(health.body).toMatch(/^ok(: route table stale \([^\n]+\))?\n$/);
       expect(logCount(server, 'gorouter /routes poll failed; keeping its last good table')).toBeGreaterThan(
         warned,
       );
@@ -269,8 +284,14 @@ describe('route source faults, gorouter /routes polling (built bin)', () => {
     );
     await expectServes(server, ledger, instances(ledger, 0, 1));
     expect(await ownMetric(server, 'promfetcher_route_table_endpoints')).toBe(2);
-    // The product's rule: the health port stays 200 while the last good table is served (see the report).
-    expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+    // The product's rule: the health port stays 200 while the last good table is served, and says it is stale.
+    await waitUntil(async () => (await staleGauge(server)) === 1, 'promfetcher_route_source_stale 1', 200);
+    const staleHealth = await healthOf(server);
+    expect(staleHealth.status).toBe(200);
+    expect(staleHealth.body).toMatch(STALE_HEALTH);
+    expect(staleHealth.body).toContain(`last poll failed for http://127.0.0.1:${gorouter.port}/routes`);
+    expect(staleHealth.body).toContain(`older than ${Math.round(STALENESS_BOUND_S)} s`);
+    expect(staleHealth.body).not.toContain(gorouter.pass);
     expect(alive(server)).toBe(true);
 
     // Recovery with a changed table: instance 0 is gone, instance 2 is new.
@@ -282,6 +303,7 @@ describe('route source faults, gorouter /routes polling (built bin)', () => {
     expect(await age()).toBeLessThan(STALENESS_BOUND_S);
     expect(await ownMetric(server, 'promfetcher_route_table_endpoints')).toBe(2);
     expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+    expect(await staleGauge(server)).toBe(0);
     // Healthy polls again: the failure counter stops moving.
     const settled = await failed();
     const okBefore = gorouter.requests.ok;
@@ -335,6 +357,8 @@ describe('route source faults, NATS (built bin, own nats-server)', () => {
     await waitUntil(async () => (await healthOf(server)).status === 200, 'health 200', 200);
     await waitUntil(() => servesExactly(server, orders, instances(orders, 0, 1)), 'the NATS table', 200);
     await expectServes(server, orders, instances(orders, 0, 1));
+    expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+    expect(await staleGauge(server)).toBe(0);
     const pruned = await ownMetric(server, 'promfetcher_route_endpoints_pruned_total');
 
     // Kill NATS by PID; keep it dead for longer than the TTL plus two prune cycles.
@@ -350,8 +374,12 @@ describe('route source faults, NATS (built bin, own nats-server)', () => {
     let scrapesWhileDead = 0;
     for (let round = 0; round < 40 && Date.now() < deadUntil; round++) {
       await expectServes(server, orders, instances(orders, 0, 1));
-      // The product's rule: health stays 200 once loaded (see the report).
-      expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+      // The product's rule: health stays 200 once loaded, and says the table is stale.
+      expect(await healthOf(server)).toEqual({
+        status: 200,
+        body: 'ok: route table stale (disconnected from NATS; pruning suspended)\n',
+      });
+      expect(await staleGauge(server)).toBe(1);
       scrapesWhileDead++;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
@@ -384,6 +412,7 @@ describe('route source faults, NATS (built bin, own nats-server)', () => {
     expect(await ownMetric(server, 'promfetcher_route_endpoints_pruned_total')).toBe(pruned + 1);
     expect(await ownMetric(server, 'promfetch_latest_time_scrape_route')).toBeLessThan(TTL_S);
     expect(await healthOf(server)).toEqual({ status: 200, body: 'ok\n' });
+    expect(await staleGauge(server)).toBe(0);
     expect(alive(server)).toBe(true);
   }, 30_000);
 

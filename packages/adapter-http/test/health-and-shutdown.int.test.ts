@@ -23,7 +23,12 @@ function get(
 
 describe('health listener', () => {
   let ready = false;
-  const health = new HealthState(() => ready);
+  let stale = false;
+  const health = new HealthState(() => ({
+    ready,
+    stale,
+    detail: 'disconnected from NATS; pruning suspended',
+  }));
   let handle: ServerHandle;
 
   beforeAll(async () => {
@@ -31,20 +36,35 @@ describe('health listener', () => {
   });
   afterAll(() => handle.close(1_000));
 
-  it('is 503 until the route source is ready, 200 ok after, 503 for good after degrade()', async () => {
+  it('is 503 until the route source is ready, 200 ok after (saying so when stale), 503 for good after degrade()', async () => {
+    stale = true; // a source that never loaded is 503, stale or not
     const before = await get(`${handle.url}/`);
     expect(before.status).toBe(503);
     expect(before.body).toBe('');
     expect(before.headers['cache-control']).toBe('private, max-age=0');
     expect(before.headers['expires']).toBe('0');
     ready = true;
+    stale = false;
     for (const path of ['/', '/health', '/anything/else']) {
       const res = await get(`${handle.url}${path}`);
       expect([path, res.status, res.body]).toEqual([path, 200, 'ok\n']);
       expect(res.headers['cache-control']).toBe('private, max-age=0');
       expect(res.headers['expires']).toBe('0');
     }
+    stale = true;
+    const whileStale = await get(`${handle.url}/health`);
+    expect([whileStale.status, whileStale.body]).toEqual([
+      200,
+      'ok: route table stale (disconnected from NATS; pruning suspended)\n',
+    ]);
+    expect(whileStale.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(whileStale.headers['cache-control']).toBe('private, max-age=0');
+    stale = false;
+    expect((await get(`${handle.url}/`)).body).toBe('ok\n');
     health.degrade();
+    const degraded = await get(`${handle.url}/`);
+    expect([degraded.status, degraded.body]).toEqual([503, '']);
+    stale = true;
     expect((await get(`${handle.url}/`)).status).toBe(503);
     ready = true;
     expect(health.isHealthy()).toBe(false);

@@ -3,10 +3,11 @@ import { ConfigError } from '@promfetcher/core';
 import type { BindingStore, RouteSource } from '@promfetcher/core';
 import type Koa from 'koa';
 import type { ServerHandle } from '../http/start-server.js';
+import type { PromTelemetry } from '../telemetry/prom-telemetry.js';
 import { packageVersion, parseCli, USAGE } from './cli.js';
 import type { Config } from './config/config-schema.js';
 import { SHUTDOWN_HARD_STOP_MS } from './config/defaults.js';
-import { BindingStoreId, MainAppId, RouteSourceId } from './di/tokens.js';
+import { BindingStoreId, MainAppId, PromTelemetryId, RouteSourceId } from './di/tokens.js';
 import { installSignalHandlers } from './lifecycle/signals.js';
 import { Shutdown } from './lifecycle/shutdown.js';
 
@@ -81,7 +82,8 @@ export async function main(io: MainIo): Promise<number | undefined> {
   }
   const routeSource = container.get<RouteSource>(RouteSourceId);
   const mainApp = await container.getAsync<Koa>(MainAppId);
-  const health = new HealthState(() => routeSource.status().ready);
+  container.get<PromTelemetry>(PromTelemetryId).watchRouteSource(routeSource);
+  const health = new HealthState(() => routeSource.status());
 
   let healthListener: ServerHandle | undefined;
   let mainListener: ServerHandle | undefined;

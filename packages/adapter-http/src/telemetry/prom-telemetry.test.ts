@@ -84,4 +84,25 @@ describe('PromTelemetry', () => {
     expect(() => new PromTelemetry({ defaultMetrics: true })).not.toThrow();
     expect(() => new PromTelemetry({ defaultMetrics: true })).not.toThrow();
   });
+  it('reports the route source staleness when scraped, with HELP (0 before a source is watched)', async () => {
+    const t = new PromTelemetry({ defaultMetrics: false });
+    const before = (await t.exposition()).body;
+    expect(before).toContain('# HELP promfetcher_route_source_stale ');
+    expect(before).toContain('# TYPE promfetcher_route_source_stale gauge');
+    expect(valueOf(before, 'promfetcher_route_source_stale')).toBe(0);
+    let stale = true;
+    let reads = 0;
+    t.watchRouteSource({
+      status: () => {
+        reads++;
+        return { stale };
+      },
+    });
+    expect(valueOf((await t.exposition()).body, 'promfetcher_route_source_stale')).toBe(1);
+    stale = false;
+    expect(valueOf((await t.exposition()).body, 'promfetcher_route_source_stale')).toBe(0);
+    stale = true;
+    expect(valueOf((await t.exposition()).body, 'promfetcher_route_source_stale')).toBe(1);
+    expect(reads).toBe(3); // once per scrape, nothing cached
+  });
 });

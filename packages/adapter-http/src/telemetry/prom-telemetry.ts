@@ -8,7 +8,10 @@
  * - `promfetch_latest_time_scrape_route`: seconds since the last route table update, computed when scraped
  *   (+Inf before the first update);
  * - `promfetch_scrape_route_failed_total`: failed gorouter polls.
- * Ours: `promfetcher_http_request_duration_seconds{route,method,status}`,
+ * Ours: `promfetcher_route_source_stale` (1 while the route source reports its table stale: gorouter polls
+ * older than `gorouter_staleness_bound`, NATS disconnected; read from the source when scraped, 0 before
+ * `watchRouteSource`),
+ * `promfetcher_http_request_duration_seconds{route,method,status}`,
  * `promfetcher_target_scrape_duration_seconds{kind,outcome}` (outcome = `ok` or the failure reason),
  * `promfetcher_merge_dropped_samples_total{cause}`, `promfetcher_route_table_endpoints`,
  * `promfetcher_route_messages_applied_total{kind}`, `promfetcher_route_messages_rejected_total{reason}`,
@@ -27,6 +30,11 @@ export interface RouteTelemetry {
   messageRejected(reason: string): void;
   messageApplied(kind: 'register' | 'unregister'): void;
   pruned(count: number): void;
+}
+
+/** What the staleness gauge reads from the route source (a `RouteSource`, matched structurally). */
+export interface RouteStalenessSource {
+  status(): { readonly stale: boolean };
 }
 
 /** What the HTTP layer reports, and how it reads the exposition for `/metrics`. */
@@ -76,6 +84,7 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
   private readonly singleFlightCounters: Readonly<Record<SingleFlightRole, Counter>>;
   private readonly refused: Counter<'status'>;
   private lastRouteUpdateMs: number | undefined;
+  private routeSource: RouteStalenessSource | undefined;
 
   constructor(options: Partial<PromTelemetryOptions> = {}) {
     const clock = options.clock ?? realClock;
@@ -100,6 +109,15 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
       collect() {
         const last = lastUpdate();
         this.set(last === undefined ? Infinity : Math.max(0, (clock.now() - last) / 1000));
+      },
+    });
+    const routeSource = (): RouteStalenessSource | undefined => this.routeSource;
+    new Gauge({
+      name: 'promfetcher_route_source_stale',
+      help: 'Whether the route table is stale (1): gorouter polls failing past gorouter_staleness_bound, or NATS disconnected. The last good table is still served.',
+      registers,
+      collect() {
+        this.set(routeSource()?.status().stale === true ? 1 : 0);
       },
     });
     this.routeFailed = new Counter({
@@ -202,6 +220,14 @@ export class PromTelemetry implements FetchTelemetry, RouteTelemetry, HttpTeleme
   }
 
   // --- RouteTelemetry ---
+
+  /**
+   * The route source whose staleness `promfetcher_route_source_stale` reports, read when scraped. Set after
+   * construction: the source itself is built with this telemetry.
+   */
+  watchRouteSource(source: RouteStalenessSource): void {
+    this.routeSource = source;
+  }
 
   pollFailed(_source: string): void {
     this.routeFailed.inc();
