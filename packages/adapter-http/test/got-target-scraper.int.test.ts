@@ -116,6 +116,18 @@ describe('GotTargetScraper (real loopback instances)', () => {
     expect(!result.ok && result.error.reason).toBe('timeout');
   });
 
+  it('hands over the body as bytes and as a string, a UTF-8 byte order mark dropped', async () => {
+    plain.setHandler((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+      res.end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('up{app="é"} 1\n')]));
+    });
+    const result = await scraper.scrape(request({ url: `http://${plain.address}/metrics` }));
+    if (!result.ok) throw result.error;
+    expect(result.value.body).toBe('up{app="é"} 1\n');
+    expect(Buffer.from(result.value.bytes!).toString('utf8')).toBe('up{app="é"} 1\n');
+    expect(result.value.contentType).toBe('text/plain; version=0.0.4');
+  });
+
   it('cuts off a body over the limit, plain or as a gzip bomb', async () => {
     const big = 'x'.repeat(100 * 1024);
     plain.setHandler(answer(big));

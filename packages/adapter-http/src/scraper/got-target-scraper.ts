@@ -14,6 +14,7 @@
  *   the whole body; `request.signal` aborts at once. Both give `timeout`.
  * - Never throws for an expected failure: every error becomes `{ ok: false, error: ScrapeError }`.
  */
+import { isUtf8 } from 'node:buffer';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -79,7 +80,6 @@ export class GotTargetScraper implements TargetScraper {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly permits: Semaphore;
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
 
   constructor(options: Partial<GotTargetScraperOptions> = {}) {
     this.options = { ...DEFAULT_GOT_TARGET_SCRAPER_OPTIONS, ...options };
@@ -129,11 +129,7 @@ export class GotTargetScraper implements TargetScraper {
           return err(new ScrapeError('timeout', target, 'deadline passed'));
         const outcome = await this.fetchOnce(url, request, remainingMs, signal);
         if (outcome.kind === 'body') {
-          return ok({
-            body: outcome.body,
-            ...(outcome.contentType === undefined ? {} : { contentType: outcome.contentType }),
-            durationMs: performance.now() - started,
-          });
+          return ok(scrapedBody(outcome.bytes, outcome.contentType, performance.now() - started));
         }
         if (outcome.kind === 'status') return err(scrapeErrorForStatus(outcome.status, target));
         if (outcome.kind === 'not-utf8')
@@ -173,7 +169,7 @@ export class GotTargetScraper implements TargetScraper {
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<
-    | { readonly kind: 'body'; readonly body: string; readonly contentType: string | undefined }
+    | { readonly kind: 'body'; readonly bytes: Buffer; readonly contentType: string | undefined }
     | { readonly kind: 'not-utf8' }
     | { readonly kind: 'status'; readonly status: number }
     | { readonly kind: 'redirect'; readonly location: string }
@@ -264,16 +260,32 @@ export class GotTargetScraper implements TargetScraper {
           stream.destroy();
           const contentType = response.headers['content-type'];
           // Both formats are UTF-8; invalid bytes are a parse failure, never silently replaced by U+FFFD.
-          let body: string;
-          try {
-            body = this.utf8.decode(Buffer.concat(chunks, size));
-          } catch {
+          const bytes = Buffer.concat(chunks, size);
+          if (!isUtf8(bytes)) {
             resolve({ kind: 'not-utf8' });
             return;
           }
-          resolve({ kind: 'body', body, contentType });
+          resolve({ kind: 'body', bytes, contentType });
         });
       });
     });
   }
+}
+
+/**
+ * The body as the fast path reads it (valid UTF-8 bytes) and, for the model path, as a string decoded only
+ * when first read.
+ */
+function scrapedBody(raw: Buffer, contentType: string | undefined, durationMs: number): ScrapedBody {
+  // A UTF-8 byte order mark is dropped, as TextDecoder does.
+  const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
+  let body: string | undefined;
+  return {
+    get body(): string {
+      return (body ??= bytes.toString('utf8'));
+    },
+    bytes,
+    ...(contentType === undefined ? {} : { contentType }),
+    durationMs,
+  };
 }
