@@ -204,6 +204,15 @@ describe('faults: secrets never reach logs or answers', () => {
       expect(errors.map((line) => e2eLabel(line, 'reason'))).toEqual(['status_4xx', 'status_4xx']);
       expect(await get('instance failing', '/v1/apps/acme/prod/secure/instances/1/metrics', right)).toBe(502);
       expect(await get('by route', `/v1/apps/metrics?route_url=${secure.routes[0]}`, wrong)).toBe(200);
+      // a token in metric_path's own query: used for the scrape, shown in no log line
+      const tokenPath = encodeURIComponent(`/metrics?token=${MARK}-query-token`);
+      expect(
+        await get(
+          'token in metric_path',
+          `/v1/apps/acme/prod/secure/metrics?metric_path=${tokenPath}`,
+          wrong,
+        ),
+      ).toBe(200);
       // debug logging was on and saw the failures (so their absence of secrets below is meaningful)
       const debug = server.logs().filter((line) => line['level'] === 'debug');
       const messages = new Set(debug.map((line) => line['msg']));

@@ -83,7 +83,7 @@ export {
   DEFAULT_FETCH_OPTIONS,
   DEFAULT_MAX_CONCURRENCY_PER_REQUEST,
 } from './use-cases/fetch-app-metrics.js';
-export { SCRAPE_ACCEPT, headersFor, stripUserinfo } from './use-cases/scrape-headers.js';
+export { SCRAPE_ACCEPT, headersFor, loggableUrl, stripUserinfo } from './use-cases/scrape-headers.js';
 export type {
   FetchOptions,
   FetchAppMetricsDeps,

@@ -27,6 +27,7 @@ import {
   parseAppQuery,
   parseAppRef,
   parseLabelMode,
+  loggableUrl,
   BadRequestError,
   PromfetcherError,
   type AppRef,
@@ -43,6 +44,7 @@ import {
 } from '../defaults.js';
 import type { HttpTelemetry } from '../telemetry/prom-telemetry.js';
 import { checkBasicAuth, type BasicCredentials } from './basic-auth.js';
+import { loggableRequestUrl } from './loggable-url.js';
 import { sendCompressed } from './compress.js';
 import { appTargets, discoveryBase, instanceTargets } from './discovery.js';
 import { docPage } from './doc-page.js';
@@ -179,7 +181,7 @@ export function createApp(deps: AppDeps): Koa {
       {
         reqId,
         method: ctx.method,
-        url: ctx.originalUrl.slice(0, 2048),
+        url: loggableRequestUrl(ctx.originalUrl),
         route,
         status: ctx.status,
         durationMs: Math.round(seconds * 1e4) / 10,
@@ -262,7 +264,7 @@ export function createApp(deps: AppDeps): Koa {
         {
           reqId: stateOf(ctx).reqId,
           targets: result.value.targets.length,
-          failed: failed.map((t) => ({ url: t.url, reason: t.reason })),
+          failed: failed.map((t) => ({ url: loggableUrl(t.url), reason: t.reason })),
         },
         'some targets failed',
       );

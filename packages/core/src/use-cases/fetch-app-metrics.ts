@@ -38,7 +38,7 @@ import { exporterUrl, type ExporterApp, type ExternalExporter } from './external
 import { fetchSeries, type TargetOutcome } from './fetch-series.js';
 import { infoLabelsFor, type LabelMode } from './info-labels.js';
 import { DEFAULT_METRIC_PATH, validateMetricPath } from './metric-path.js';
-import { headersFor, stripUserinfo } from './scrape-headers.js';
+import { headersFor, loggableUrl, stripUserinfo } from './scrape-headers.js';
 
 export const DEFAULT_MAX_CONCURRENCY_PER_REQUEST = 32;
 
@@ -291,7 +291,7 @@ export class FetchAppMetrics {
     const parsed = parseExposition(s.body, s.contentType);
     if (!parsed.ok) {
       this.deps.logger.debug(
-        { target: stripUserinfo(p.target.url), line: parsed.error.line },
+        { target: loggableUrl(p.target.url), line: parsed.error.line },
         'scraped body does not parse',
       );
       return { ok: false, reason: 'parse', durationMs: s.durationMs };
@@ -495,11 +495,11 @@ export class FetchAppMetrics {
         ...(signal === undefined ? {} : { signal }),
       });
     } catch (cause) {
-      logger.error({ target: stripUserinfo(p.target.url), err: cause }, 'target scraper threw');
+      logger.error({ target: loggableUrl(p.target.url), err: cause }, 'target scraper threw');
       return { ok: false, reason: 'other', durationMs: clock.now() - startMs };
     }
     if (!result.ok) {
-      logger.debug({ target: stripUserinfo(p.target.url), reason: result.error.reason }, 'scrape failed');
+      logger.debug({ target: loggableUrl(p.target.url), reason: result.error.reason }, 'scrape failed');
       return { ok: false, reason: result.error.reason, durationMs: clock.now() - startMs };
     }
     return {

@@ -32,3 +32,10 @@ export function headersFor(
 export function stripUserinfo(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/@?#]*@/i, '$1');
 }
+
+/** A target URL as it may be logged: no userinfo, and its query (which may carry a token) as `?…`. */
+export function loggableUrl(url: string): string {
+  const bare = stripUserinfo(url);
+  const q = bare.indexOf('?');
+  return q < 0 ? bare : bare.slice(0, q) + '?…';
+}
