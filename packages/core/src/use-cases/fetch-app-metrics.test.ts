@@ -528,3 +528,39 @@ describe('stripUserinfo', () => {
     expect(stripUserinfo(input)).toBe(expected);
   });
 });
+
+describe('FetchAppMetrics: fast path and model path', () => {
+  const declines = (w: World): unknown[] =>
+    w.logger.lines.filter((l) => l.message === 'fast path declined').map((l) => l.fields['reason']);
+
+  it('answers text bodies through the fast path (as bytes); an OpenMetrics body takes the model path', async () => {
+    for (const om of [false, true]) {
+      const w = world();
+      w.table.register(SHOP, instance(0));
+      w.table.register(SHOP, instance(1));
+      w.scraper.on('http://10.0.0.1:8080/metrics', { body: 'up{job="a"} 1\n', contentType: TEXT });
+      w.scraper.on('http://10.0.0.2:8080/metrics', {
+        body: om ? '# TYPE up unknown\nup{job="a"} 2\n# EOF\n' : 'up{job="a"} 2\n',
+        contentType: om ? OM : TEXT,
+      });
+      const r = await w.fetch({ onlyApp: true, format: 'openmetrics-1.0.0' });
+      if (!r.ok) throw r.error;
+      expect(r.value.bytes !== undefined).toBe(!om);
+      expect(declines(w)).toEqual(om ? ['an OpenMetrics body'] : []);
+      expect(r.value.body).toContain(`# TYPE up unknown\nup{job="a",${cfi(0)}} 1\nup{job="a",${cfi(1)}} 2\n`);
+      expect(r.value.body.endsWith('# EOF\n')).toBe(true);
+    }
+  });
+
+  it('reports a body that does not parse as reason="parse" (the model path decides)', async () => {
+    const w = world();
+    w.table.register(SHOP, instance(0));
+    w.table.register(SHOP, instance(1));
+    w.scraper.on('http://10.0.0.1:8080/metrics', { body: 'up 1\n', contentType: TEXT });
+    w.scraper.on('http://10.0.0.2:8080/metrics', { body: 'up{job=oops} 1\n', contentType: TEXT });
+    const text = await body(w, { onlyApp: true });
+    expect(declines(w)).toEqual(['label syntax']);
+    expect(text).toContain(`up{${cfi(0)}} 1`);
+    expect(text).toContain(`promfetcher_scrape_error{${cfi(1)},reason="parse"} 1`);
+  });
+});

@@ -21,13 +21,13 @@ import { contentTypeFor } from '../exposition/negotiate.js';
 import { formatOfContentType, parseExposition } from '../exposition/parse.js';
 import { serialize } from '../exposition/serialize.js';
 import { mergeAndWrite, modelPart } from '../fast/merge-write.js';
-import { bytesOf, scanTextPart, type FastPart } from '../fast/text-part.js';
+import { bytesOf, scanTextPart, type FastPart, type OutputFormat } from '../fast/text-part.js';
 import { mergeExpositions, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Clock } from '../ports/clock.js';
 import type { EndpointOverrides } from '../ports/endpoint-overrides.js';
 import type { Logger } from '../ports/logger.js';
 import type { RouteLookup } from '../ports/route-registry.js';
-import type { ScrapeTarget, TargetScraper } from '../ports/target-scraper.js';
+import type { ScrapedBody, ScrapeTarget, TargetScraper } from '../ports/target-scraper.js';
 import type { AppLabels, FetchTelemetry } from '../ports/telemetry.js';
 import { cfLabelsFor } from '../relabel/cf-labels.js';
 import { relabel } from '../relabel/relabel.js';
@@ -104,6 +104,16 @@ export interface FetchOutput {
   readonly targets: readonly TargetReport[];
 }
 
+/** One request's fast-path state, shared by its targets. */
+interface FastState {
+  readonly format: OutputFormat;
+  declined: string | undefined;
+}
+
+function fastFormat(input: FetchInput): OutputFormat {
+  return input.format === 'openmetrics-1.0.0' ? 'openmetrics' : 'text';
+}
+
 interface FastAnswer {
   readonly bytes: Buffer;
   readonly conflicts: readonly MergeConflict[];
@@ -150,6 +160,8 @@ type Scraped =
       readonly body: string;
       readonly bytes: Buffer | undefined;
       readonly contentType: string | undefined;
+      /** The fast path's reading of the body, done as soon as it arrived; a string says why it declined. */
+      readonly fast: FastPart | string;
       readonly durationMs: number;
     }
   | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly durationMs: number };
@@ -243,27 +255,49 @@ export class FetchAppMetrics {
    * instances' CF labels tell them apart; otherwise (an exporter, an OpenMetrics body, a parse error, any
    * rare shape) the model path below gives the answer. Both give the same bytes (fast-path.test.ts).
    */
+  /**
+   * Reads one scraped body for the fast path as soon as it arrives (so that the reading of the others
+   * overlaps the wait for the slowest). After the first decline the request takes the model path anyway and
+   * the others are not read.
+   */
+  private readFast(
+    p: PlannedTarget,
+    scraped: ScrapedBody,
+    bytes: Buffer | undefined,
+    state: FastState,
+  ): FastPart | string {
+    let reason: string;
+    if (p.target.kind !== 'instance') reason = 'an exporter answered';
+    else if (formatOfContentType(scraped.contentType) !== 'text-0.0.4') reason = 'an OpenMetrics body';
+    else {
+      // Only a scraper that gives no bytes makes the body string be read here.
+      const source = bytes ?? bytesOf(scraped.body);
+      if (source === undefined) reason = 'a body with a lone surrogate';
+      else {
+        const part = scanTextPart(source, p.cfLabels, state.format);
+        if (!('declined' in part)) return part;
+        reason = part.declined;
+      }
+    }
+    state.declined = reason;
+    return reason;
+  }
+
   private fastPath(
     planned: readonly PlannedTarget[],
     scraped: readonly Scraped[],
     infoExposition: Exposition | undefined,
     input: FetchInput,
   ): Result<FastAnswer, string> {
-    const format = input.format === 'openmetrics-1.0.0' ? 'openmetrics' : 'text';
+    const format = fastFormat(input);
     const parts: FastPart[] = [];
     const tails: Labels[] = [];
     for (let i = 0; i < planned.length; i++) {
       const s = scraped[i]!;
       if (!s.ok) continue;
-      const p = planned[i]!;
-      if (p.target.kind !== 'instance') return err('an exporter answered');
-      if (formatOfContentType(s.contentType) !== 'text-0.0.4') return err('an OpenMetrics body');
-      const bytes = s.bytes ?? bytesOf(s.body);
-      if (bytes === undefined) return err('a body with a lone surrogate');
-      const part = scanTextPart(bytes, p.cfLabels, format);
-      if ('declined' in part) return err(part.declined);
-      parts.push(part);
-      tails.push(p.cfLabels);
+      if (typeof s.fast === 'string') return err(s.fast);
+      parts.push(s.fast);
+      tails.push(planned[i]!.cfLabels);
     }
     if (!areDistinct(tails)) return err('two instances with the same CF labels');
     const { outcomes, reports } = this.outcomes(planned, scraped);
@@ -463,11 +497,12 @@ export class FetchAppMetrics {
     input: FetchInput,
   ): Promise<Scraped[]> {
     const results = new Array<Scraped>(planned.length);
+    const fast: FastState = { format: fastFormat(input), declined: undefined };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < planned.length) {
         const i = next++;
-        results[i] = await this.scrapeOne(planned[i]!, deadlineMs, input.signal);
+        results[i] = await this.scrapeOne(planned[i]!, deadlineMs, input.signal, fast);
       }
     };
     const workers = Math.min(this.options.maxConcurrencyPerRequest, planned.length);
@@ -479,6 +514,7 @@ export class FetchAppMetrics {
     p: PlannedTarget,
     deadlineMs: number,
     signal: AbortSignal | undefined,
+    fast: FastState,
   ): Promise<Scraped> {
     const { clock, scraper, logger } = this.deps;
     if (p.plannedFailure !== undefined) return { ok: false, reason: p.plannedFailure, durationMs: 0 };
@@ -502,12 +538,17 @@ export class FetchAppMetrics {
       logger.debug({ target: loggableUrl(p.target.url), reason: result.error.reason }, 'scrape failed');
       return { ok: false, reason: result.error.reason, durationMs: clock.now() - startMs };
     }
+    const body = result.value;
+    const bytes = body.bytes === undefined ? undefined : asBuffer(body.bytes);
     return {
       ok: true,
-      body: result.value.body,
-      bytes: result.value.bytes === undefined ? undefined : asBuffer(result.value.bytes),
-      contentType: result.value.contentType,
-      durationMs: result.value.durationMs,
+      get body(): string {
+        return body.body;
+      },
+      bytes,
+      contentType: body.contentType,
+      durationMs: body.durationMs,
+      fast: fast.declined ?? this.readFast(p, body, bytes, fast),
     };
   }
 }
