@@ -22,7 +22,22 @@ export interface FetchGorouterRoutesOptions {
   /** Body parsing pauses the response and yields to the event loop after this much CPU time (ms). */
   readonly sliceMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * Reads the body with this parser instead of a fresh one (`defaultTtlSeconds` is then the parser's own): a
+   * poller gives one with `previous` and `onEntry` to reuse unchanged endpoints and build its table as it reads.
+   */
+  readonly parser?: RoutesBodyParser;
 }
+
+/**
+ * The body is parsed in pieces, the time budget checked after each. A piece is sized from the speed measured
+ * on the previous ones to take about `PIECE_MS`: on a first poll the parser's code is not optimized yet and
+ * parses ten times slower, so a fixed 64 KB piece alone would take over 10 ms.
+ */
+const FIRST_PIECE_BYTES = 1024;
+const SMALLEST_PIECE_BYTES = 512;
+const LARGEST_PIECE_BYTES = 64 * 1024;
+const PIECE_MS = 1;
 
 /** `http(s)://host:port/routes`, never with credentials: safe for logs and errors. */
 export function gorouterRoutesUrl(target: GorouterTarget): string {
@@ -83,31 +98,69 @@ export function fetchGorouterRoutes(
         settle(fail(`HTTP ${status}${hint}`));
         return;
       }
-      const parser = new RoutesBodyParser({ defaultTtlSeconds: options.defaultTtlSeconds });
+      const parser = options.parser ?? new RoutesBodyParser({ defaultTtlSeconds: options.defaultTtlSeconds });
       let bytes = 0;
       let sliceStart = performance.now();
-      const resume = (): void => {
-        sliceStart = performance.now();
-        if (!settled) response.resume();
+      /**
+       * Parses `data` piece by piece until done (true) or past the slice budget (false: the rest is left in
+       * `unread` for the next turn of the event loop). Pieces bound the time between two budget checks, even
+       * when the parser is not yet optimized or a socket read is large.
+       */
+      let unread: Buffer | undefined;
+      let pieceBytes = FIRST_PIECE_BYTES;
+      const feed = (data: Buffer): boolean => {
+        let at = 0;
+        while (at < data.length) {
+          const pieceStart = performance.now();
+          const start = at;
+          const end = Math.min(at + pieceBytes, data.length);
+          parser.writeBytes(at === 0 && end === data.length ? data : data.subarray(at, end));
+          at = end;
+          const now = performance.now();
+          const bytesPerMs = (end - start) / Math.max(now - pieceStart, 0.05);
+          pieceBytes = Math.min(
+            LARGEST_PIECE_BYTES,
+            Math.max(SMALLEST_PIECE_BYTES, Math.floor(bytesPerMs * PIECE_MS)),
+          );
+          if (now - sliceStart > options.sliceMs) {
+            if (at < data.length) unread = data.subarray(at);
+            return false;
+          }
+        }
+        return true;
       };
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
+      const feedOrFail = (data: Buffer): boolean | undefined => {
+        try {
+          return feed(data);
+        } catch (error) {
+          settle(PromfetcherError.is(error) ? withUrl(error, url) : fail('unreadable body', error));
+          return undefined;
+        }
+      };
+      // The response stays paused while `unread` is not empty, so 'end' comes only after every byte was parsed.
+      const next = (): void => {
         if (settled) return;
-        bytes += Buffer.byteLength(chunk);
+        sliceStart = performance.now();
+        const rest = unread;
+        unread = undefined;
+        if (rest !== undefined && feedOrFail(rest) !== true) {
+          if (!settled) setImmediate(next);
+          return;
+        }
+        response.resume();
+      };
+      response.on('data', (data: Buffer) => {
+        if (settled) return;
+        bytes += data.length;
         if (bytes > options.maxBodyBytes) {
           settle(fail(`body larger than ${options.maxBodyBytes} bytes`));
           return;
         }
-        try {
-          parser.write(chunk);
-        } catch (error) {
-          settle(PromfetcherError.is(error) ? withUrl(error, url) : fail('unreadable body', error));
-          return;
-        }
+        // Bytes straight from the socket: no 64 KB string per chunk (the parser decodes only what it keeps).
         // The socket may deliver many chunks in one event-loop turn: past the slice budget, let the loop breathe.
-        if (performance.now() - sliceStart > options.sliceMs) {
+        if (feedOrFail(data) === false) {
           response.pause();
-          setImmediate(resume);
+          setImmediate(next);
         }
       });
       response.on('end', () => {

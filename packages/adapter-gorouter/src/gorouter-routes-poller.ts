@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { RouteTable } from '@promfetcher/core';
-import type { Clock, Logger, RouteSource, RouteSourceStatus } from '@promfetcher/core';
+import type { Clock, Endpoint, Logger, RouteSource, RouteSourceStatus } from '@promfetcher/core';
 import { DEFAULT_DROPLET_STALE_THRESHOLD_MS } from './config.js';
 import { fetchGorouterRoutes, gorouterRoutesUrl } from './fetch-gorouter-routes.js';
 import type { GorouterTarget } from './fetch-gorouter-routes.js';
-import type { RoutesBodyEntry } from './routes-body-parser.js';
+import { RoutesBodyParser } from './routes-body-parser.js';
+import { StringPool } from './string-pool.js';
 import type { RouteSourceTelemetry } from './route-source-telemetry.js';
 
 /** A `/routes` body above this is refused (100,000 endpoints are about 40 MB). */
@@ -33,13 +34,27 @@ export interface GorouterRoutesPollerDeps {
   readonly options: GorouterRoutesPollerOptions;
 }
 
+/** One gorouter's answer as two parallel arrays (no object per entry): entry i is (uris[i], endpoints[i]). */
+interface GorouterPart {
+  readonly uris: string[];
+  readonly endpoints: Endpoint[];
+}
+
 interface GorouterState {
   readonly target: GorouterTarget;
   readonly url: string;
   /** The last good answer, kept to rebuild the union when another gorouter answers and this one fails. */
-  entries?: readonly RoutesBodyEntry[] | undefined;
+  part?: GorouterPart | undefined;
+  /** The endpoints of its last good answer, by address: the next answer reuses the unchanged ones. */
+  previous?: ReadonlyMap<string, Endpoint> | undefined;
   lastSuccessMs?: number;
   lastError?: string;
+}
+
+interface PollResult {
+  /** Absent when the answer went straight into the fresh table (a lone gorouter). */
+  readonly part: GorouterPart | undefined;
+  readonly endpoints: ReadonlyMap<string, Endpoint>;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -60,6 +75,8 @@ export class GorouterRoutesPoller implements RouteSource {
   private readonly telemetry: RouteSourceTelemetry;
   private readonly options: Required<GorouterRoutesPollerOptions>;
   private readonly gorouters: GorouterState[];
+  /** Strings of the last polls (all gorouters): a value read again is not allocated again. */
+  private readonly strings = new StringPool();
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private abort = new AbortController();
@@ -146,24 +163,17 @@ export class GorouterRoutesPoller implements RouteSource {
 
   private async pollOnce(): Promise<void> {
     const signal = this.abort.signal;
-    const results = await Promise.allSettled(
-      this.gorouters.map((state) =>
-        fetchGorouterRoutes(state.target, {
-          timeoutMs: this.options.requestTimeoutMs,
-          maxBodyBytes: this.options.maxBodyBytes,
-          defaultTtlSeconds: this.options.maxTtlSeconds,
-          sliceMs: this.options.buildSliceMs,
-          signal,
-        }),
-      ),
-    );
+    // A lone gorouter's answer is the table: build it as the body is read, with no second pass.
+    const direct = this.gorouters.length === 1 ? this.newTable() : undefined;
+    const results = await Promise.allSettled(this.gorouters.map((state) => this.poll(state, direct)));
     if (signal.aborted) return;
     const now = this.clock.now();
     let answered = 0;
     results.forEach((result, i) => {
       const state = this.gorouters[i] as GorouterState;
       if (result.status === 'fulfilled') {
-        state.entries = result.value;
+        state.part = result.value.part;
+        state.previous = result.value.endpoints;
         state.lastSuccessMs = now;
         state.lastError = undefined;
         answered++;
@@ -178,12 +188,12 @@ export class GorouterRoutesPoller implements RouteSource {
       );
     });
     if (answered === 0) return;
+    // Strings this poll did not use are forgotten at the next rotation.
+    this.strings.rotate();
 
-    const fresh = await this.buildTable();
+    const fresh = direct ?? (await this.buildTable());
     if (fresh === undefined) return;
     this.table.adopt(fresh);
-    // A lone gorouter's entries are needed again only to merge with another gorouter's: free them now.
-    if (this.gorouters.length === 1) (this.gorouters[0] as GorouterState).entries = undefined;
     const oldest = Math.min(
       ...this.gorouters.flatMap((g) => (g.lastSuccessMs === undefined ? [] : [g.lastSuccessMs])),
     );
@@ -196,15 +206,48 @@ export class GorouterRoutesPoller implements RouteSource {
     }
   }
 
-  /** Builds the union of every gorouter's last good entries off to the side, yielding between time slices. */
+  private newTable(): RouteTable {
+    return new RouteTable(this.clock, { maxTtlSeconds: this.options.maxTtlSeconds });
+  }
+
+  /**
+   * Reads one gorouter's answer, into `direct` when given (its register calls share the reading's time slices),
+   * else into a part of its own; endpoints unchanged since its last good answer are reused, not re-created.
+   */
+  private async poll(state: GorouterState, direct: RouteTable | undefined): Promise<PollResult> {
+    const part: GorouterPart | undefined = direct === undefined ? { uris: [], endpoints: [] } : undefined;
+    const parser = new RoutesBodyParser({
+      defaultTtlSeconds: this.options.maxTtlSeconds,
+      strings: this.strings,
+      ...(state.previous === undefined ? {} : { previous: state.previous }),
+      onEntry:
+        part === undefined
+          ? (uri, endpoint) => direct?.register(uri, endpoint)
+          : (uri, endpoint) => {
+              part.uris.push(uri);
+              part.endpoints.push(endpoint);
+            },
+    });
+    await fetchGorouterRoutes(state.target, {
+      timeoutMs: this.options.requestTimeoutMs,
+      maxBodyBytes: this.options.maxBodyBytes,
+      defaultTtlSeconds: this.options.maxTtlSeconds,
+      sliceMs: this.options.buildSliceMs,
+      signal: this.abort.signal,
+      parser,
+    });
+    return { part, endpoints: parser.endpointsByAddress() };
+  }
+
+  /** Builds the union of every gorouter's last good part off to the side, yielding between time slices. */
   private async buildTable(): Promise<RouteTable | undefined> {
-    const fresh = new RouteTable(this.clock, { maxTtlSeconds: this.options.maxTtlSeconds });
+    const fresh = this.newTable();
     let sliceStart = performance.now();
     for (const state of this.gorouters) {
-      const entries = state.entries ?? [];
-      for (let i = 0; i < entries.length; i++) {
-        const entry = entries[i] as RoutesBodyEntry;
-        fresh.register(entry.uri, entry.endpoint);
+      const uris = state.part?.uris ?? [];
+      const endpoints = state.part?.endpoints ?? [];
+      for (let i = 0; i < uris.length; i++) {
+        fresh.register(uris[i] as string, endpoints[i] as Endpoint);
         if ((i & 0xff) === 0xff && performance.now() - sliceStart > this.options.buildSliceMs) {
           await yieldToEventLoop();
           if (this.abort.signal.aborted) return undefined;

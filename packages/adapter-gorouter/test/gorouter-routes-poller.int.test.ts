@@ -156,6 +156,28 @@ describe('GorouterRoutesPoller against a fake gorouter', () => {
     expect(addresses(table.findByRoute('shop.example.com'))).toEqual(['10.0.0.2:1']);
   });
 
+  it.each([1, 2])(
+    'keeps the same endpoint objects across polls while they do not change (%i gorouters)',
+    async (count) => {
+      const fakes = [first, second].slice(0, count);
+      for (const fake of fakes) {
+        fake.setRoutes({});
+        fake.announce('shop.example.com', endpoint('10.0.0.1:1', 'a', '0'));
+        fake.announce('shop.example.com', endpoint('10.0.0.2:1', 'a', '1'));
+      }
+      const { poller, table } = makePoller(fakes.map((fake) => target(fake)));
+      await poller.pollNow();
+      const before = table.findByAppGuid('a').map((entry) => entry.endpoint);
+      for (const fake of fakes) fake.announce('shop.example.com', endpoint('10.0.0.2:1', 'a', '7'));
+      await poller.pollNow();
+      const after = table.findByAppGuid('a').map((entry) => entry.endpoint);
+      expect(after.map((e) => e.tags['instance_id'])).toEqual(['0', '7']);
+      expect(after[0]).toBe(before[0]);
+      expect(after[1]).not.toBe(before[1]);
+      expect(Object.isFrozen(after[1])).toBe(true);
+    },
+  );
+
   const failures: [FakeGorouterMode | 'wrong password', RegExp][] = [
     ['status500', /: HTTP 500$/],
     ['garbage', /expected a JSON object, found "<"/],

@@ -82,6 +82,18 @@ describe('RouteTable writes', () => {
     expect(table.findByRoute(SHOP)[0]!.endpoint.tags['app_name']).toBe('shop');
   });
 
+  it('keeps an endpoint frozen with its tags as is (nobody can change it), copies one with mutable tags', () => {
+    const { table } = setup();
+    const frozen = Object.freeze(anEndpoint({ address: '10.0.0.1:8080', tags: Object.freeze(appTags({})) }));
+    const mutableTags = Object.freeze(anEndpoint({ address: '10.0.0.2:8080', tags: { ...appTags({}) } }));
+    table.register(SHOP, frozen);
+    table.register(SHOP, mutableTags);
+    const [first, second] = table.findByRoute(SHOP);
+    expect(first!.endpoint).toBe(frozen);
+    expect(second!.endpoint).not.toBe(mutableTags);
+    expect(Object.isFrozen(second!.endpoint.tags)).toBe(true);
+  });
+
   it('keeps the cached view on a heartbeat that changes nothing', () => {
     const { table } = setup();
     table.register(SHOP, instance(0));
