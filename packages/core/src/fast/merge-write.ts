@@ -100,6 +100,7 @@ interface Acc {
   readonly type: MetricType;
   unsuffixed: boolean | undefined;
   help: string | undefined;
+  unit: string | undefined;
   readonly chunks: FastFamily[];
 }
 
@@ -132,7 +133,14 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
           continue;
         }
         for (const n of names) claimOwner.add(n);
-        acc = { name: family.name, type: family.type, unsuffixed, help: family.help, chunks: [] };
+        acc = {
+          name: family.name,
+          type: family.type,
+          unsuffixed,
+          help: family.help,
+          unit: family.unit,
+          chunks: [],
+        };
         accs.set(family.name, acc);
       } else {
         if (
@@ -147,6 +155,10 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
           if (acc.help === undefined) acc.help = family.help;
           else report(family.name, 'help', 0);
         }
+        if (family.unit !== undefined && family.unit !== acc.unit) {
+          if (acc.unit === undefined) acc.unit = family.unit;
+          else report(family.name, 'unit', 0);
+        }
       }
       if (all === 0) continue;
       acc.unsuffixed ??= unsuffixed;
@@ -159,19 +171,38 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
   const headers: string[] = [];
   let size = om ? 6 : 0;
   for (const acc of accs.values()) {
-    if (acc.chunks.length === 0) continue;
+    // OpenMetrics writes a family without samples (only OpenMetrics parts have such families); text does not.
+    if (acc.chunks.length === 0 && !om) continue;
     const header = om ? openMetricsHeader(acc) : textHeader(acc);
     headers.push(header);
     size += Buffer.byteLength(header, 'utf8');
     for (const chunk of acc.chunks) size += chunk.bytes;
+    if (!om) {
+      for (const suffix of splitSuffixes(acc)) {
+        const splitHeader = textSplitHeader(acc, suffix);
+        headers.push(splitHeader);
+        size += Buffer.byteLength(splitHeader, 'utf8');
+        for (const chunk of acc.chunks)
+          for (const x of chunk.split ?? []) if (x.suffix === suffix) size += x.bytes;
+      }
+    }
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   let h = 0;
   for (const acc of accs.values()) {
-    if (acc.chunks.length === 0) continue;
+    if (acc.chunks.length === 0 && !om) continue;
     at += out.write(headers[h++]!, at, 'utf8');
     for (const chunk of acc.chunks) at = writePieces(chunk.from, chunk.pieces, out, at);
+    if (!om) {
+      for (const suffix of splitSuffixes(acc)) {
+        at += out.write(headers[h++]!, at, 'utf8');
+        for (const chunk of acc.chunks) {
+          for (const x of chunk.split ?? [])
+            if (x.suffix === suffix) at = writePieces(chunk.from, x.pieces, out, at);
+        }
+      }
+    }
   }
   if (om) at += out.write('# EOF\n', at, 'latin1');
   if (at !== size) throw new Error(`fast path: wrote ${at} bytes, expected ${size}`);
@@ -196,8 +227,34 @@ function writePieces(from: PieceSource, pieces: readonly number[], out: Buffer, 
   return at;
 }
 
-/** As serialize-text.ts mainShape + header. */
+/** The suffixes of the split-off lines of a family (serialize-text.ts SPLIT_ROLES), in the writer's order. */
+function splitSuffixes(acc: Acc): string[] {
+  let suffixes: string[] | undefined;
+  for (const chunk of acc.chunks) {
+    for (const x of chunk.split ?? []) {
+      if (x.samples === 0) continue;
+      suffixes ??= [];
+      if (!suffixes.includes(x.suffix)) suffixes.push(x.suffix);
+    }
+  }
+  return suffixes === undefined ? [] : suffixes.sort();
+}
+
+/** As serialize-text.ts writeFamily's header of a split-off family. */
+function textSplitHeader(acc: Acc, suffix: string): string {
+  const name = acc.name + suffix;
+  const help = acc.help === undefined ? '' : '# HELP ' + name + ' ' + escapeTextHelp(acc.help) + '\n';
+  return help + '# TYPE ' + name + ' gauge\n';
+}
+
+/** As serialize-text.ts mainShape + header; none when every line of the family is split off. */
 function textHeader(acc: Acc): string {
+  let main = 0;
+  for (const chunk of acc.chunks) {
+    main += chunk.samples;
+    for (const x of chunk.split ?? []) main -= x.samples;
+  }
+  if (main === 0) return '';
   let name = acc.name;
   let type: string;
   switch (acc.type) {
@@ -227,9 +284,20 @@ function textHeader(acc: Acc): string {
   return help + '# TYPE ' + name + ' ' + type + '\n';
 }
 
-/** As serialize-openmetrics.ts writeFamily's head (the fast path has no units). */
+const UNIT = /^[a-zA-Z0-9_:]+$/;
+
+/** As serialize-openmetrics.ts writeFamily's head. */
 function openMetricsHeader(acc: Acc): string {
   const type = acc.type === 'counter' && acc.unsuffixed === true ? 'unknown' : acc.type;
   const help = acc.help === undefined ? '' : '# HELP ' + acc.name + ' ' + escapeQuoted(acc.help) + '\n';
-  return help + '# TYPE ' + acc.name + ' ' + type + '\n';
+  const unit = acc.unit;
+  const unitLine =
+    unit !== undefined &&
+    UNIT.test(unit) &&
+    acc.name.endsWith('_' + unit) &&
+    acc.type !== 'info' &&
+    acc.type !== 'stateset'
+      ? '# UNIT ' + acc.name + ' ' + unit + '\n'
+      : '';
+  return help + '# TYPE ' + acc.name + ' ' + type + '\n' + unitLine;
 }

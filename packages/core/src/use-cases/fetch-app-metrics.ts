@@ -21,6 +21,7 @@ import { contentTypeFor } from '../exposition/negotiate.js';
 import { formatOfContentType, parseExposition } from '../exposition/parse.js';
 import { serialize } from '../exposition/serialize.js';
 import { mergeAndWrite, modelPart } from '../fast/merge-write.js';
+import { scanOpenMetricsPart } from '../fast/openmetrics-part.js';
 import { bytesOf, scanTextPart, type FastPart, type OutputFormat } from '../fast/text-part.js';
 import { mergeExpositions, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Clock } from '../ports/clock.js';
@@ -251,9 +252,10 @@ export class FetchAppMetrics {
 
   /**
    * The fast path (src/fast): every scraped body read straight into rendered lines and merged as strings.
-   * Taken when every scraped target is an instance answering text 0.0.4 that the reader accepts, and the
-   * instances' CF labels tell them apart; otherwise (an exporter, an OpenMetrics body, a parse error, any
-   * rare shape) the model path below gives the answer. Both give the same bytes (fast-path.test.ts).
+   * Taken when every scraped target is an instance whose body (text 0.0.4 or OpenMetrics) its reader
+   * accepts, and the instances' CF labels tell them apart; otherwise (an exporter, a parse error, any rare
+   * shape) the model path below gives the answer. Both give the same bytes (fast-path.test.ts,
+   * openmetrics-part.test.ts).
    */
   /**
    * Reads one scraped body for the fast path as soon as it arrives (so that the reading of the others
@@ -268,13 +270,15 @@ export class FetchAppMetrics {
   ): FastPart | string {
     let reason: string;
     if (p.target.kind !== 'instance') reason = 'an exporter answered';
-    else if (formatOfContentType(scraped.contentType) !== 'text-0.0.4') reason = 'an OpenMetrics body';
     else {
       // Only a scraper that gives no bytes makes the body string be read here.
       const source = bytes ?? bytesOf(scraped.body);
       if (source === undefined) reason = 'a body with a lone surrogate';
       else {
-        const part = scanTextPart(source, p.cfLabels, state.format);
+        const part =
+          formatOfContentType(scraped.contentType) === 'openmetrics-1.0.0'
+            ? scanOpenMetricsPart(source, p.cfLabels, state.format)
+            : scanTextPart(source, p.cfLabels, state.format);
         if (!('declined' in part)) return part;
         reason = part.declined;
       }
