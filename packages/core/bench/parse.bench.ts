@@ -90,38 +90,52 @@ function mustParse(ok: boolean, what: string): void {
 /**
  * Interleaved sampling instead of tinybench's one-task-after-another: each round times a small batch of every
  * parser in turn, so all of them see the same machine load (the dev boxes are shared and noisy). Reports the
- * median and the best per-parse time over the rounds.
+ * median and the best per-parse time over the rounds, and the median CPU time of this process
+ * (`process.cpuUsage`), which time slices lost to other processes do not inflate.
  */
 function measure(label: string, input: string, fns: Record<string, (s: string) => unknown>): void {
   const names = Object.keys(fns);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const cpuSamples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const batch = 5;
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of names) {
       const fn = fns[name] as (s: string) => unknown;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < batch; i++) fn(input);
       (samples[name] as number[]).push((performance.now() - t0) / batch);
+      const cpu = process.cpuUsage(c0);
+      (cpuSamples[name] as number[]).push((cpu.user + cpu.system) / 1000 / batch);
     }
   }
   const mb = Buffer.byteLength(input) / 1e6;
   console.log(`\n${label}: ${(mb * 1000).toFixed(1)} KB, ${ROUNDS} rounds`);
   const rates: Record<string, number> = {};
+  const cpuMedians: Record<string, number> = {};
   for (const name of names) {
     const sorted = (samples[name] as number[]).sort((x, y) => x - y);
     const median = sorted[Math.floor(sorted.length / 2)] as number;
     const best = sorted[0] as number;
+    const cpuSorted = (cpuSamples[name] as number[]).sort((x, y) => x - y);
+    const cpuMedian = cpuSorted[Math.floor(cpuSorted.length / 2)] as number;
     rates[name] = mb / (median / 1000);
+    cpuMedians[name] = cpuMedian;
     console.log(
       `  ${name.padEnd(30)} median ${median.toFixed(3).padStart(7)} ms ${rates[name]?.toFixed(1).padStart(7)} MB/s` +
-        `   (best ${best.toFixed(3)} ms, ${(mb / (best / 1000)).toFixed(1)} MB/s)`,
+        `   (best ${best.toFixed(3)} ms, ${(mb / (best / 1000)).toFixed(1)} MB/s; CPU median ${cpuMedian.toFixed(3)} ms)`,
     );
   }
   const ref = rates['parse-prometheus-text-format'];
-  if (ref === undefined) return;
+  const refCpu = cpuMedians['parse-prometheus-text-format'];
+  if (ref === undefined || refCpu === undefined) return;
   for (const [name, rate] of Object.entries(rates)) {
-    if (name !== 'parse-prometheus-text-format')
-      console.log(`  ${name}: ${(rate / ref).toFixed(1)}× parse-prometheus-text-format (medians)`);
+    if (name !== 'parse-prometheus-text-format') {
+      const cpuRatio = refCpu / (cpuMedians[name] as number);
+      console.log(
+        `  ${name}: ${(rate / ref).toFixed(1)}× parse-prometheus-text-format (medians; ${cpuRatio.toFixed(1)}× by CPU medians)`,
+      );
+    }
   }
 }
 

@@ -425,6 +425,55 @@ describe('parseText', () => {
     expect(r.error.message).toBe(`line ${c.line}: ${r.error.reason}`);
   });
 
+  describe('labels repeated from the previous line (reused by the fast path)', () => {
+    /** Each line parsed on its own, so nothing can be reused from a line before. */
+    const alone = (line: string): unknown => parsed(`${line}\n`).families[0]?.samples[0];
+
+    it('gives what each line parsed alone gives', () => {
+      const lines = [
+        'm{a="1",b="2",c="3"} 1',
+        'm{a="1",b="2",c="4"} 2',
+        'm{a="1",b="2",c="4",d="5"} 3',
+        'm{a="1",b="2"} 4',
+        'm{a="1",b="9",c="4"} 5',
+        'm{b="1",a="2",} 6',
+        'm{a = "1", b="2"} 7',
+        'm{a="1",b="x\\"y"} 8',
+        'm{a="1",b="x"} 9',
+        'm{a="1",b="x\\\\"} 10',
+        'm{a="1",b=""} 11',
+        'm{a="1",c=""} 12',
+        'm{a="caf\u00e9 \ud83d\ude00",b=""} 13',
+        'm{a="caf\u00e9 \ud83d\ude00",b=""} 14 1000',
+        'm 15',
+      ];
+      const samples = parsed(`${lines.join('\n')}\n`).families[0]?.samples;
+      expect(samples).toEqual(lines.map(alone));
+    });
+
+    it('still finds duplicate label names behind repeated ones', () => {
+      for (const [input, name] of [
+        ['m{a="1",b="2"} 1\nm{b="1",b="2"} 1\n', 'b'],
+        ['m{a="1",b="2"} 1\nm{a="1",a="2"} 1\n', 'a'],
+        ['m{a="1",b="2",x="1"} 1\nm{a="1",b="2",x="2"} 1\nm{a="1",b="2",a="3"} 1\n', 'a'],
+        // labels 1 and 2 repeat as one run, after a changed label 0 of the same name
+        ['m{x="1",a="1",b="2"} 1\nm{x="2",a="1",b="2"} 1\nm{a="0",a="1",b="2"} 1\n', 'a'],
+      ] as const) {
+        const r = parseText(input);
+        expect(r.ok ? 'ok' : `${r.error.line}: ${r.error.reason}`).toMatch(
+          new RegExp(`^\\d: duplicate label name "${name}"$`),
+        );
+      }
+    });
+
+    it('does not take an escaped value for a repeat of its decoded text', () => {
+      const r = parseText('m{a="x\\\\y"} 1\nm{a="x\\y"} 2\n');
+      expect(r.ok ? 'ok' : `${r.error.line}: ${r.error.reason}`).toBe(
+        '2: invalid escape sequence "\\\\y" in the value of label "a"',
+      );
+    });
+  });
+
   it('accepts 2000 series of one family without per-family cost growing', () => {
     const lines: string[] = ['# TYPE big gauge'];
     for (let i = 0; i < 2000; i++) lines.push(`big{i="${i}"} ${i}`);

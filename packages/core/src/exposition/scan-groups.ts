@@ -1,7 +1,8 @@
 /**
  * Series groups: the samples of one histogram, summary or stateset "metric point" share every label but
  * `le`, `quantile` or the stateset's own label. Both parsers use these helpers to tell groups apart; the
- * fast path compares a sample's labels with the previous sample's in order, without allocating.
+ * fast path compares a sample's labels with the previous sample's in order, without allocating (a label
+ * object that the parser reused from the line before compares by identity).
  */
 import type { Label, Labels } from './model.js';
 
@@ -15,7 +16,7 @@ export function sameGroupInOrder(a: Labels, b: Labels, skip: GroupSkip): boolean
     for (let i = 0; i < a.length; i++) {
       const x = a[i] as Label;
       const y = b[i] as Label;
-      if (x.name !== y.name || x.value !== y.value) return false;
+      if (x !== y && (x.name !== y.name || x.value !== y.value)) return false;
     }
     return true;
   }
@@ -27,7 +28,7 @@ export function sameGroupInOrder(a: Labels, b: Labels, skip: GroupSkip): boolean
     if (i === a.length || j === b.length) return i === a.length && j === b.length;
     const x = a[i] as Label;
     const y = b[j] as Label;
-    if (x.name !== y.name || x.value !== y.value) return false;
+    if (x !== y && (x.name !== y.name || x.value !== y.value)) return false;
     i++;
     j++;
   }

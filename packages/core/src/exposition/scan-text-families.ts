@@ -59,8 +59,9 @@ export class TextFamilies {
   /** Resolutions of sample names; cleared whenever a TYPE line or a new family could change one. */
   private readonly resolved = new Map<string, Resolution>();
 
-  has(key: string): boolean {
-    return this.byKey.has(key);
+  /** The family named `key`, if any. */
+  get(key: string): TextFamily | undefined {
+    return this.byKey.get(key);
   }
 
   /** The family named `key`, created (untyped, in order of appearance) when new. */
