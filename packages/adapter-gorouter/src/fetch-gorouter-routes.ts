@@ -137,7 +137,7 @@ export function fetchGorouterRoutes(
           return undefined;
         }
       };
-      // The response stays paused while `unread` is not empty, so 'end' comes only after every byte was parsed.
+      // The response stays paused while `unread` is not empty; see 'end' below for the last chunk.
       const next = (): void => {
         if (settled) return;
         sliceStart = performance.now();
@@ -147,7 +147,8 @@ export function fetchGorouterRoutes(
           if (!settled) setImmediate(next);
           return;
         }
-        response.resume();
+        if (ended) finish();
+        else response.resume();
       };
       response.on('data', (data: Buffer) => {
         if (settled) return;
@@ -163,13 +164,20 @@ export function fetchGorouterRoutes(
           setImmediate(next);
         }
       });
-      response.on('end', () => {
+      const finish = (): void => {
         if (settled) return;
         try {
           settle(undefined, parser.end());
         } catch (error) {
           settle(PromfetcherError.is(error) ? withUrl(error, url) : fail('unreadable body', error));
         }
+      };
+      // 'end' can come while bytes of the last chunk still wait in `unread` (pausing in a 'data' handler does
+      // not hold back 'end' once the stream itself is empty): then `next` finishes after parsing them.
+      let ended = false;
+      response.on('end', () => {
+        ended = true;
+        if (unread === undefined) finish();
       });
       response.on('error', (error) => settle(fail(`body interrupted: ${error.message}`, error)));
       response.on('close', () => {
