@@ -15,10 +15,8 @@ import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { RouteTable, silentLogger } from '@promfetcher/core';
 import type { Clock } from '@promfetcher/core';
-import { GorouterRoutesPoller } from '../src/gorouter-routes-poller.js';
-import { noopRouteSourceTelemetry } from '../src/route-source-telemetry.js';
+import { manualPoller } from '../test/kit/manual-poller.js';
 import { PER_ROUTE, guid } from './routes-body.js';
 
 const ENDPOINTS = Number(process.env['ENDPOINTS'] ?? 100_000);
@@ -48,19 +46,11 @@ async function main(): Promise<void> {
       `(built and served by a child process, ready in ${(performance.now() - t0).toFixed(0)} ms); ` +
       `node ${process.version}, load average ${loadavg()[0]?.toFixed(2)}`,
   );
-  const table = new RouteTable(clock, { maxTtlSeconds: 120 });
-  const poller = new GorouterRoutesPoller({
-    table,
+  const { poller, table } = manualPoller(
+    { host: '127.0.0.1', port: server.port, user: 'u', pass: 'p' },
+    120_000,
     clock,
-    logger: silentLogger,
-    telemetry: noopRouteSourceTelemetry,
-    options: {
-      gorouters: [{ host: '127.0.0.1', port: server.port, user: 'u', pass: 'p' }],
-      pollIntervalMs: 3_600_000,
-      requestTimeoutMs: 120_000,
-      stalenessBoundMs: 3_600_000,
-    },
-  });
+  );
 
   let worst = 0;
   try {

@@ -4,10 +4,10 @@ import { RouteTable, silentLogger } from '@promfetcher/core';
 import type { Clock, Endpoint } from '@promfetcher/core';
 import { routeSourceContract } from '@promfetcher/core/testing';
 import type { RouteSourceHarness } from '@promfetcher/core/testing';
-import { GorouterRoutesPoller } from '../src/gorouter-routes-poller.js';
 import { NatsRouteSubscriber } from '../src/nats-route-subscriber.js';
 import { noopRouteSourceTelemetry } from '../src/route-source-telemetry.js';
 import { startFakeGorouter } from './kit/fake-gorouter.js';
+import { manualPoller } from './kit/manual-poller.js';
 import { startNatsServer } from './kit/nats-server.js';
 import type { NatsServerHandle } from './kit/nats-server.js';
 
@@ -16,19 +16,11 @@ const clock: Clock = { now: () => Date.now() };
 /** The poller against a fake gorouter: announce/withdraw edit the fake's JSON; sync = one poll. */
 async function gorouterHarness(): Promise<RouteSourceHarness> {
   const fake = await startFakeGorouter({ user: 'router-status', pass: 'pw' });
-  const table = new RouteTable(clock, { maxTtlSeconds: 120 });
-  const poller = new GorouterRoutesPoller({
-    table,
+  const { poller, table } = manualPoller(
+    { host: fake.host, port: fake.port, user: 'router-status', pass: 'pw' },
+    5_000,
     clock,
-    logger: silentLogger,
-    telemetry: noopRouteSourceTelemetry,
-    options: {
-      gorouters: [{ host: fake.host, port: fake.port, user: 'router-status', pass: 'pw' }],
-      pollIntervalMs: 3_600_000,
-      requestTimeoutMs: 5_000,
-      stalenessBoundMs: 3_600_000,
-    },
-  });
+  );
   return {
     source: poller,
     table,

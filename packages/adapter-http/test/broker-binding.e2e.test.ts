@@ -12,7 +12,7 @@ import type { Foundation, SimApp } from '../src/simulator/index.js';
 import { e2eGetText, e2eLabel, e2eSamples } from './kit/e2e-net.js';
 import { E2eOsbClient } from './kit/e2e-osb-client.js';
 import type { OsbIds } from './kit/e2e-osb-client.js';
-import { assertBuilt, startServerProcess, waitUntil } from './kit/main-process.js';
+import { assertBuilt, baseConfigLines, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunningServer } from './kit/main-process.js';
 
 const BROKER = { user: 'cc', pass: 'e2e-broker-secret' };
@@ -31,11 +31,7 @@ let ids: OsbIds;
 function config(): string {
   const g = foundation.gorouter;
   return [
-    `gorouters: [{host: 127.0.0.1, port: ${g.port}, user: ${g.user}, pass: ${g.pass}}]`,
-    'gorouter_poll_interval: 1s',
-    'listen_host: 127.0.0.1',
-    'port: 0',
-    'health_check_port: 0',
+    ...baseConfigLines(g),
     'max_scrape_timeout: 5s',
     `broker: {user: ${BROKER.user}, pass: ${BROKER.pass}}`,
     `db_conn: ${JSON.stringify(`sqlite://${join(dbDir, 'pf.db')}`)}`,

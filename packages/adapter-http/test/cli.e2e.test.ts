@@ -1,14 +1,16 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFoundation } from '../src/simulator/index.js';
 import type { Foundation } from '../src/simulator/index.js';
-import { assertBuilt, runBin, startServerProcess, waitUntil } from './kit/main-process.js';
+import { e2eCanConnect, e2eFreePort } from './kit/e2e-net.js';
+import { assertBuilt, baseConfigLines, runBin, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunningServer } from './kit/main-process.js';
+import { makeSelfSignedCert } from './kit/test-pki.js';
 
 const running: RunningServer[] = [];
 let foundation: Foundation;
@@ -30,16 +32,9 @@ afterAll(async () => {
 
 function gorouterConfig(extra = ''): string {
   const g = foundation.gorouter;
-  return [
-    `gorouters: [{host: 127.0.0.1, port: ${g.port}, user: ${g.user}, pass: ${g.pass}}]`,
-    'gorouter_poll_interval: 1s',
-    'listen_host: 127.0.0.1',
-    'port: 0',
-    'health_check_port: 0',
-    'broker: {user: b, pass: b-secret}',
-    'data_dir: $DATA_DIR',
-    extra,
-  ].join('\n');
+  return [...baseConfigLines(g), 'broker: {user: b, pass: b-secret}', 'data_dir: $DATA_DIR', extra].join(
+    '\n',
+  );
 }
 
 async function start(extra = '', env: Record<string, string> = {}): Promise<RunningServer> {
@@ -73,7 +68,7 @@ describe('promfetcher bin: command line', () => {
   });
 
   it('a bad config prints one line per problem, opens no port and exits 2', async () => {
-    const port = await freePort();
+    const port = await e2eFreePort();
     const dir = mkdtempSync(join(tmpdir(), 'promfetcher-cli-'));
     const file = join(dir, 'bad.yml');
     writeFileSync(
@@ -94,7 +89,7 @@ describe('promfetcher bin: command line', () => {
       ]);
       expect(result.stderr).not.toContain('Sup3rSecret');
       expect(result.stdout).toBe('');
-      expect(await canConnect(port)).toBe(false);
+      expect(await e2eCanConnect(port)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -192,7 +187,6 @@ describe('promfetcher bin: NATS route source and TLS listener', () => {
   let nats: ChildProcess | undefined;
   let natsExited: Promise<void> | undefined;
   let natsFoundation: Foundation | undefined;
-  let dir: string | undefined;
 
   afterAll(async () => {
     await natsFoundation?.stop();
@@ -200,44 +194,18 @@ describe('promfetcher bin: NATS route source and TLS listener', () => {
       process.kill(nats.pid, 'SIGTERM');
       await natsExited;
     }
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   it('learns the routes from router.register and serves them over TLS', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'promfetcher-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const { cert, key } = makeSelfSignedCert('127.0.0.1', 'IP:127.0.0.1');
 
-    const natsPort = await freePort();
+    const natsPort = await e2eFreePort();
     const child = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)], {
       stdio: 'ignore',
     });
     nats = child;
     natsExited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await waitUntil(() => canConnect(natsPort), 'nats-server');
+    await waitUntil(() => e2eCanConnect(natsPort), 'nats-server');
 
     const server = await startServerProcess(
       [
@@ -302,24 +270,5 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
     });
     request.on('error', reject);
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
   });
 }

@@ -4,7 +4,7 @@
  */
 import { startFoundation } from '../src/simulator/index.js';
 import type { Foundation } from '../src/simulator/index.js';
-import { assertBuilt, startServerProcess, waitUntil } from './kit/main-process.js';
+import { assertBuilt, baseConfigLines, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunningServer } from './kit/main-process.js';
 
 const running: RunningServer[] = [];
@@ -28,16 +28,7 @@ afterAll(async () => {
 async function start(extra: string[]): Promise<RunningServer> {
   const g = foundation.gorouter;
   const server = await startServerProcess(
-    [
-      `gorouters: [{host: 127.0.0.1, port: ${g.port}, user: ${g.user}, pass: ${g.pass}}]`,
-      'gorouter_poll_interval: 1s',
-      'listen_host: 127.0.0.1',
-      'port: 0',
-      'health_check_port: 0',
-      'broker: {enable: false}',
-      'data_dir: $DATA_DIR',
-      ...extra,
-    ].join('\n'),
+    [...baseConfigLines(g), 'broker: {enable: false}', 'data_dir: $DATA_DIR', ...extra].join('\n'),
   );
   running.push(server);
   await waitUntil(async () => (await fetch(server.healthUrl)).status === 200, 'health 200');

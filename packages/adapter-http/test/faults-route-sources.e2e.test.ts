@@ -27,7 +27,7 @@ import type {
   SimApp,
   SimInstance,
 } from '../src/simulator/index.js';
-import { assertBuilt, startServerProcess, waitUntil } from './kit/main-process.js';
+import { assertBuilt, LISTENER_LINES, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunningServer } from './kit/main-process.js';
 import { startFaultyGorouter } from './kit/route-faults-gorouter.js';
 import type { FaultyGorouter, RouteFaultMode } from './kit/route-faults-gorouter.js';
@@ -223,9 +223,7 @@ describe('route source faults, gorouter /routes polling (built bin)', () => {
         `gorouter_poll_interval: ${POLL_INTERVAL}`,
         'gorouter_request_timeout: 2s',
         `gorouter_staleness_bound: ${STALENESS_BOUND_S * 1000}ms`,
-        'listen_host: 127.0.0.1',
-        'port: 0',
-        'health_check_port: 0',
+        ...LISTENER_LINES,
         'broker: {enable: false}',
         'max_scrape_timeout: 5s',
         'data_dir: $DATA_DIR',
@@ -337,9 +335,7 @@ describe('route source faults, NATS (built bin, own nats-server)', () => {
         `prune_interval: ${PRUNE_INTERVAL_MS}ms`,
         'start_response_delay_interval: 1s',
         'nats_client_ping_interval: 1s',
-        'listen_host: 127.0.0.1',
-        'port: 0',
-        'health_check_port: 0',
+        ...LISTENER_LINES,
         'broker: {enable: false}',
         'max_scrape_timeout: 5s',
         'data_dir: $DATA_DIR',

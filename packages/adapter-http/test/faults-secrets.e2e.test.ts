@@ -16,7 +16,7 @@ import { startFoundation } from '../src/simulator/index.js';
 import type { Foundation, SimApp } from '../src/simulator/index.js';
 import { e2eFreePort, e2eGetText, e2eLabel, e2eSamples } from './kit/e2e-net.js';
 import { E2eOsbClient } from './kit/e2e-osb-client.js';
-import { assertBuilt, runBin, startServerProcess, waitUntil } from './kit/main-process.js';
+import { assertBuilt, baseConfigLines, runBin, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunResult, RunningServer } from './kit/main-process.js';
 
 /** Every secret below starts with this, so one search finds any of them in clear. */
@@ -86,11 +86,7 @@ afterAll(async () => {
 function secretConfig(extra: readonly string[] = [], dbConn?: string): string {
   const g = foundation.gorouter;
   return [
-    `gorouters: [{host: 127.0.0.1, port: ${g.port}, user: ${GOROUTER.user}, pass: ${GOROUTER.pass}}]`,
-    'gorouter_poll_interval: 1s',
-    'listen_host: 127.0.0.1',
-    'port: 0',
-    'health_check_port: 0',
+    ...baseConfigLines({ port: g.port, ...GOROUTER }),
     'max_scrape_timeout: 5s',
     `broker: {user: ${BROKER.user}, pass: ${BROKER.pass}}`,
     `routes_auth: {user: ${ROUTES.user}, pass: ${ROUTES.pass}}`,

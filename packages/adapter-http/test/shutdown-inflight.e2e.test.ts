@@ -3,11 +3,11 @@
  * 20 scrapes of a slow app are in flight. Every scrape still gets its complete answer, the listener refuses
  * new connections afterwards, and the process exits 0 inside the 15 s hard-stop bound.
  */
-import net from 'node:net';
 import { parseText } from '@promfetcher/core';
 import { startFoundation } from '../src/simulator/index.js';
 import type { Foundation } from '../src/simulator/index.js';
-import { assertBuilt, startServerProcess, waitUntil } from './kit/main-process.js';
+import { e2eCanConnect } from './kit/e2e-net.js';
+import { assertBuilt, baseConfigLines, startServerProcess, waitUntil } from './kit/main-process.js';
 import type { RunningServer } from './kit/main-process.js';
 
 const SLOW_MS = 1_500;
@@ -34,11 +34,7 @@ afterAll(async () => {
 function config(): string {
   const g = foundation.gorouter;
   return [
-    `gorouters: [{host: 127.0.0.1, port: ${g.port}, user: ${g.user}, pass: ${g.pass}}]`,
-    'gorouter_poll_interval: 1s',
-    'listen_host: 127.0.0.1',
-    'port: 0',
-    'health_check_port: 0',
+    ...baseConfigLines(g),
     'broker: {enable: false}',
     'max_scrape_timeout: 5s',
     // Long enough that SIGUSR1 alone does not stop the process during the test: SIGTERM does.
@@ -49,17 +45,6 @@ function config(): string {
 
 async function status(url: string): Promise<number> {
   return (await fetch(url)).status;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 interface Answer {
@@ -98,7 +83,11 @@ describe('shutdown with 20 scrapes in flight (built bin)', () => {
     const termAt = performance.now();
     process.kill(server.pid, 'SIGTERM');
     // The listener stops accepting at once, while the 20 answers are still being produced.
-    await waitUntil(async () => !(await canConnect(port)), 'the main listener to refuse new connections', 40);
+    await waitUntil(
+      async () => !(await e2eCanConnect(port)),
+      'the main listener to refuse new connections',
+      40,
+    );
     expect(settled).toBe(0);
     expect(server.child.exitCode).toBeNull();
 
@@ -126,7 +115,7 @@ describe('shutdown with 20 scrapes in flight (built bin)', () => {
     ]);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(performance.now() - termAt).toBeLessThan(EXIT_BOUND_MS);
-    expect(await canConnect(port)).toBe(false);
+    expect(await e2eCanConnect(port)).toBe(false);
     const messages = server.logs().map((l) => l['msg']);
     expect(messages.filter((m) => m === 'shutting down')).toHaveLength(1);
   }, 30_000);

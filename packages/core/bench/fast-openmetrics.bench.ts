@@ -18,30 +18,14 @@ import type { FastPart, OutputFormat } from '../src/fast/text-part.js';
 import { mergeExpositions } from '../src/merge/merge-expositions.js';
 import { cfLabelsFor } from '../src/relabel/cf-labels.js';
 import { relabel } from '../src/relabel/relabel.js';
+import { arg, benchIdentity, cpuMs, median, METHODS, rng, URIS } from './bench-kit.js';
 
 const INSTANCES = 20;
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const RUNS = Number(arg('runs', '30'));
 const FORMAT = arg('format', 'openmetrics') as OutputFormat;
 const PYTHON = arg('values', 'canonical') === 'python';
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
-const URIS = ['/api/orders', '/api/orders/{id}', '/api/users', '/health', '/api/cart'];
 const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1.0', '2.5', '5.0', '10.0', '+Inf'];
-
-function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** One instance's OpenMetrics body, ~2000 series. */
 function instanceBody(instance: number): string {
@@ -121,30 +105,9 @@ function instanceBody(instance: number): string {
   return lines.join('\n') + '\n# EOF\n';
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-const cpuMs = (c0: NodeJS.CpuUsage): number => {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) / 1000;
-};
-
 const bodies = Array.from({ length: INSTANCES }, (_, i) => instanceBody(i));
 const bytes = bodies.map((b) => Buffer.from(b, 'utf8'));
-const cfs = bodies.map((_, i) =>
-  cfLabelsFor({
-    organizationId: '6b3f9c52-0d8c-4a8e-9b5e-6a0f3f5e2c11',
-    spaceId: 'a1d2c3b4-5e6f-4789-9abc-def012345678',
-    appId: '0f1e2d3c-4b5a-4968-8776-655443322110',
-    organizationName: 'acme',
-    spaceName: 'production',
-    appName: 'orders-service',
-    index: String(i),
-    instance: `10.0.${i >> 8}.${i & 255}:61000`,
-  }),
-);
+const cfs = bodies.map((_, i) => cfLabelsFor(benchIdentity(i)));
 
 function fast(): Buffer {
   const parts: FastPart[] = bytes.map((b, i) => {

@@ -14,32 +14,16 @@ import { mergeExpositions } from '../src/merge/merge-expositions.js';
 import { cfLabelsFor } from '../src/relabel/cf-labels.js';
 import { relabel } from '../src/relabel/relabel.js';
 import { mergeAndWrite } from '../src/fast/merge-write.js';
+import { scanOpenMetricsPart } from '../src/fast/openmetrics-part.js';
 import { scanTextPart, type FastPart, type OutputFormat } from '../src/fast/text-part.js';
+import { arg, benchIdentity, median, METHODS, rng, URIS } from './bench-kit.js';
 
 const INSTANCES = 20;
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
-};
 const RUNS = Number(arg('runs', '40'));
 const FORMAT = arg('format', 'text');
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
-const URIS = ['/api/orders', '/api/orders/{id}', '/api/users', '/health', '/api/cart'];
 const STATUSES = ['200', '404'];
 const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10'];
-
-/** A deterministic pseudo-random source, so every run sees the same bodies. */
-function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** One instance's scrape, ~2000 sample lines, written as a Spring/Micrometer app would. */
 function instanceBody(instance: number, om: boolean): string {
@@ -103,26 +87,12 @@ function instanceBody(instance: number, om: boolean): string {
   );
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
 const om = FORMAT === 'openmetrics';
 const contentType = om ? 'application/openmetrics-text; version=1.0.0' : 'text/plain; version=0.0.4';
 const bodies = Array.from({ length: INSTANCES }, (_, i) => instanceBody(i, om));
 if (process.env['DUMP_BODIES'])
   (await import('node:fs')).writeFileSync(process.env['DUMP_BODIES'], JSON.stringify(bodies));
-const identities = bodies.map((_, i) => ({
-  organizationId: '6b3f9c52-0d8c-4a8e-9b5e-6a0f3f5e2c11',
-  spaceId: 'a1d2c3b4-5e6f-4789-9abc-def012345678',
-  appId: '0f1e2d3c-4b5a-4968-8776-655443322110',
-  organizationName: 'acme',
-  spaceName: 'production',
-  appName: 'orders-service',
-  index: String(i),
-  instance: `10.0.${i >> 8}.${i & 255}:61000`,
-}));
+const identities = bodies.map((_, i) => benchIdentity(i));
 
 const cfs = identities.map((id) => cfLabelsFor(id));
 const bodyBytes = bodies.map((b) => Buffer.from(b, 'utf8'));
@@ -130,7 +100,9 @@ const fastStages = { 'fast text': [] as number[], 'fast openmetrics': [] as numb
 /** The fast path (src/fast): read, relabel, merge and write in one pass per format; checked equal below. */
 function fastRun(format: OutputFormat): string {
   const parts: FastPart[] = bodies.map((b, i) => {
-    const part = scanTextPart(bodyBytes[i]!, cfs[i]!, format);
+    const part = om
+      ? scanOpenMetricsPart(bodyBytes[i]!, cfs[i]!, format)
+      : scanTextPart(bodyBytes[i]!, cfs[i]!, format);
     if ('declined' in part) throw new Error(`fast path declined: ${part.declined}`);
     return part;
   });

@@ -1,4 +1,4 @@
-/** Loopback helpers for the e2e tests: a free port on 127.0.0.1, and a text GET. */
+/** Loopback helpers for the e2e tests: a free port on 127.0.0.1, whether a port accepts connections, a text GET. */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -35,4 +35,16 @@ export function e2eSamples(body: string, name: string): string[] {
 /** The value of label `label` in one sample line, or `undefined`. */
 export function e2eLabel(sample: string, label: string): string | undefined {
   return new RegExp(`[{,]${label}="([^"]*)"`).exec(sample)?.[1];
+}
+
+/** Whether a TCP connection to 127.0.0.1:`port` is accepted (closed again at once). */
+export function e2eCanConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

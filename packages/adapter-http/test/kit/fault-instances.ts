@@ -3,13 +3,11 @@
  * and `promtool check metrics`) and a catch-all loopback server that records every request it receives.
  */
 import { execFileSync } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo, Socket } from 'node:net';
 import { parseOpenMetrics, parseText } from '@promfetcher/core';
-import type { InstanceHandler } from './instance-server.js';
+import { startInstance, type InstanceHandler } from './instance-server.js';
 
 const TEXT_CT = 'text/plain; version=0.0.4';
 
@@ -104,29 +102,17 @@ export interface CatchAllServer {
 /** An "attacker" server on 127.0.0.1:0 that answers 200 to anything and records it. */
 export async function startCatchAll(): Promise<CatchAllServer> {
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = http.createServer((req, res) => {
+  const server = await startInstance((req, res) => {
     requests.push(`${req.method ?? ''} ${req.url ?? ''}`);
     res.writeHead(200, { 'Content-Type': TEXT_CT }).end('stolen 1\n');
   });
-  server.on('connection', (socket: Socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    address: `127.0.0.1:${port}`,
-    port,
+    address: server.address,
+    port: server.port,
     requests,
     get connections() {
-      return connections;
+      return server.connections;
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

@@ -59,25 +59,83 @@ export interface RunningServer {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGKILL if still running, remove the temporary directory. */
   kill(): Promise<void>;
+  /**
+   * SIGTERM (the real shutdown path) if still running, SIGKILL after `boundMs`; resolves with how the process
+   * ended, once the temporary directory is removed.
+   */
+  stop(boundMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Config lines: both listeners on 127.0.0.1, port 0 (startServerProcess reads the bound ports from the log). */
+export const LISTENER_LINES: readonly string[] = [
+  'listen_host: 127.0.0.1',
+  'port: 0',
+  'health_check_port: 0',
+];
+
+/**
+ * The config lines the e2e servers start from: `gorouter` (on 127.0.0.1) polled every second, LISTENER_LINES.
+ */
+export function baseConfigLines(gorouter: {
+  readonly port: number;
+  readonly user: string;
+  readonly pass: string;
+}): string[] {
+  return [
+    `gorouters: [{host: 127.0.0.1, port: ${gorouter.port}, user: ${gorouter.user}, pass: ${gorouter.pass}}]`,
+    'gorouter_poll_interval: 1s',
+    ...LISTENER_LINES,
+  ];
+}
+
+/** How to start a server process that logs `promfetcher started` (as JSON lines on stdout). */
+export interface ServerLaunch {
+  /** Starts the process with the config file at `configFile`; stdout and stderr must be pipes. */
+  spawn(configFile: string): ChildProcess;
+  /** The prefix of the temporary directory (`$DATA_DIR`, holding the config file). */
+  readonly tmpPrefix: string;
+  /** What the process is called in errors. */
+  readonly name: string;
 }
 
 /**
  * Starts the bin with `configYaml` (written to a temporary file; use `port: 0` and `health_check_port: 0`)
  * and waits for its `promfetcher started` log line, which carries the bound URLs.
  */
-export async function startServerProcess(
+export function startServerProcess(
   configYaml: string,
   env: Record<string, string> = {},
   timeoutMs = 15_000,
 ): Promise<RunningServer> {
+  return launchServerProcess(
+    configYaml,
+    {
+      spawn: (file) =>
+        spawn(process.execPath, [BIN, '--config', file], {
+          env: { PATH: process.env['PATH'] ?? '', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      tmpPrefix: 'promfetcher-e2e-',
+      name: 'promfetcher',
+    },
+    timeoutMs,
+  );
+}
+
+/**
+ * Starts what `launch` spawns with `configYaml` written to a temporary file (`$DATA_DIR` is replaced by the
+ * temporary directory) and waits for its `promfetcher started` log line, which carries the bound URLs.
+ */
+export async function launchServerProcess(
+  configYaml: string,
+  launch: ServerLaunch,
+  timeoutMs: number,
+): Promise<RunningServer> {
   assertBuilt();
-  const dir = mkdtempSync(join(tmpdir(), 'promfetcher-e2e-'));
+  const dir = mkdtempSync(join(tmpdir(), launch.tmpPrefix));
   const file = join(dir, 'promfetcher.yml');
   writeFileSync(file, configYaml.replaceAll('$DATA_DIR', dir));
-  const child = spawn(process.execPath, [BIN, '--config', file], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = launch.spawn(file);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   let partial = '';
@@ -101,12 +159,23 @@ export async function startServerProcess(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
   const kill = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill('SIGKILL');
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });
+  };
+  const stop = async (boundMs = 20_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => {
+    if (running()) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), boundMs);
+      await exited;
+      clearTimeout(timer);
+    }
+    await kill();
+    return exited;
   };
   try {
     const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -120,7 +189,7 @@ export async function startServerProcess(
       };
       void exited.then(({ code }) => {
         clearTimeout(timer);
-        reject(new Error(`promfetcher exited with ${code}: ${stderr}`));
+        reject(new Error(`${launch.name} exited with ${code}: ${stderr}`));
       });
     });
     return {
@@ -132,6 +201,7 @@ export async function startServerProcess(
       stderr: () => stderr,
       exited,
       kill,
+      stop,
     };
   } catch (error) {
     await kill();

@@ -15,6 +15,9 @@ export interface TestPki {
   readonly clientKey: string;
 }
 
+/** openssl arguments for a new unencrypted P-256 key. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
 export function makeTestPki(serverSan: string): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'promfetcher-pki-'));
   const ssl = (...args: string[]): void => {
@@ -24,11 +27,7 @@ export function makeTestPki(serverSan: string): TestPki {
     ssl(
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
+      ...NEW_EC_KEY,
       '-days',
       '2',
       '-subj',
@@ -43,20 +42,7 @@ export function makeTestPki(serverSan: string): TestPki {
       'keyUsage=critical,keyCertSign,cRLSign',
     );
     const leaf = (name: string, ext: string): void => {
-      ssl(
-        'req',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-subj',
-        `/CN=${name}`,
-        '-keyout',
-        `${name}.key`,
-        '-out',
-        `${name}.csr`,
-      );
+      ssl('req', ...NEW_EC_KEY, '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
       writeFileSync(join(dir, `${name}.ext`), ext);
       ssl(
         'x509',
@@ -85,6 +71,41 @@ export function makeTestPki(serverSan: string): TestPki {
       serverKey: read('server.key'),
       clientCert: read('client.pem'),
       clientKey: read('client.key'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A self-signed certificate for `/CN=<cn>` with `subjectAltName` (e.g. `IP:127.0.0.1`), valid one day. */
+export function makeSelfSignedCert(
+  cn: string,
+  subjectAltName: string,
+): { readonly cert: string; readonly key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'promfetcher-tls-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...NEW_EC_KEY,
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${cn}`,
+        '-addext',
+        `subjectAltName=${subjectAltName}`,
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
+    return {
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

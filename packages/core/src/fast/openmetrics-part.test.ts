@@ -5,114 +5,29 @@
  * decline. The OpenMetrics fixture must be accepted; the conformance inputs, random valid expositions
  * written as OpenMetrics and edits of them must be accepted and equal, or declined.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import type { Exposition, Labels } from '../exposition/model.js';
 import { parseExposition } from '../exposition/parse.js';
 import { serializeOpenMetrics } from '../exposition/serialize-openmetrics.js';
-import { serializeText } from '../exposition/serialize-text.js';
-import { mergeExpositions } from '../merge/merge-expositions.js';
-import { cfLabelsFor } from '../relabel/cf-labels.js';
-import { relabel } from '../relabel/relabel.js';
-import { fetchSeries } from '../use-cases/fetch-series.js';
-import { looseExposition, validExposition } from '../../test/kit/exposition-arbitraries.js';
+import { looseExposition } from '../../test/kit/exposition-arbitraries.js';
+import {
+  acceptedOfRandomEdited,
+  applyEdit,
+  EDIT_SAMPLE_LINES,
+  EDIT_VALUES,
+  expectEquivalent,
+  fastAnswer,
+  fixture,
+  FORMATS,
+  lineEdit,
+  OM,
+  om,
+  TEXT,
+  type Answer,
+} from '../../test/kit/fast-path-oracle.js';
 import { loadFuzzSeeds } from '../../test/kit/fuzz-seeds.js';
-import { mergeAndWrite, modelPart } from './merge-write.js';
-import { scanOpenMetricsPart } from './openmetrics-part.js';
-import { scanTextPart, type FastPart, type OutputFormat } from './text-part.js';
-
-const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures');
-const fixture = (name: string): string => readFileSync(join(fixtures, name), 'utf8');
-const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-const TEXT = 'text/plain; version=0.0.4';
-
-function identity(i: number): Labels {
-  return cfLabelsFor({
-    organizationId: 'org-guid',
-    spaceId: 'space-guid',
-    appId: 'app-guid',
-    organizationName: 'acme',
-    spaceName: 'prod "eu"\\1',
-    appName: 'orders',
-    index: String(i),
-    instance: `10.0.0.${i}:61000`,
-  });
-}
-
-function own(n: number): Exposition {
-  return fetchSeries(
-    Array.from({ length: n }, (_, i) => ({
-      labels: identity(i),
-      kind: 'instance' as const,
-      appKey: 'app-guid',
-      appLabels: identity(i).slice(0, 6),
-      ok: true,
-      durationMs: 12 + i,
-    })),
-    true,
-  );
-}
-
-/** One instance's answer: its body and Content-Type (OpenMetrics unless said). */
-interface Body {
-  readonly body: string;
-  readonly contentType: string;
-}
-
-const om = (body: string): Body => ({ body, contentType: OM });
-
-interface Answer {
-  readonly body: string;
-  readonly conflicts: unknown;
-}
-
-function modelAnswer(bodies: readonly Body[], format: OutputFormat): Answer | undefined {
-  const parts: Exposition[] = [own(bodies.length)];
-  for (let i = 0; i < bodies.length; i++) {
-    const parsed = parseExposition(bodies[i]!.body, bodies[i]!.contentType);
-    if (!parsed.ok) return undefined;
-    parts.push(relabel(parsed.value, identity(i)));
-  }
-  const merged = mergeExpositions(parts);
-  const body = format === 'text' ? serializeText(merged.exposition) : serializeOpenMetrics(merged.exposition);
-  return { body, conflicts: merged.conflicts };
-}
-
-function fastAnswer(bodies: readonly Body[], format: OutputFormat): Answer | string {
-  const first = modelPart(own(bodies.length), format);
-  if ('declined' in first) return first.declined;
-  const parts: FastPart[] = [first];
-  for (let i = 0; i < bodies.length; i++) {
-    const { body, contentType } = bodies[i]!;
-    const bytes = Buffer.from(body);
-    const part =
-      contentType === OM
-        ? scanOpenMetricsPart(bytes, identity(i), format)
-        : scanTextPart(bytes, identity(i), format);
-    if ('declined' in part) return part.declined;
-    parts.push(part);
-  }
-  const merged = mergeAndWrite(parts, format);
-  if ('declined' in merged) return merged.declined;
-  return { body: merged.bytes.toString('utf8'), conflicts: merged.conflicts };
-}
-
-/** Fast equals model, or the fast path declined; returns whether it was accepted. */
-function expectEquivalent(bodies: readonly Body[], format: OutputFormat): boolean {
-  const fast = fastAnswer(bodies, format);
-  if (typeof fast === 'string') return false;
-  const model = modelAnswer(bodies, format);
-  expect(model).toBeDefined();
-  expect(fast.body).toBe(model!.body);
-  expect(fast.conflicts).toEqual(model!.conflicts);
-  return true;
-}
 
 /** FAST_PATH_RUNS=3000 FC_SEED=random explores further than CI does. */
 const RUNS = Number(process.env['FAST_PATH_RUNS'] ?? '300');
-const FORMATS: readonly OutputFormat[] = ['text', 'openmetrics'];
 
 describe('fast path, OpenMetrics: the fixture is accepted and written exactly as the model path writes it', () => {
   const app = fixture('openmetrics-app.om.txt');
@@ -237,107 +152,33 @@ describe('fast path, OpenMetrics: the conformance inputs and the fixtures', () =
 });
 
 /** Edits an OpenMetrics exposition the ways the fast path must notice. */
-const edit = fc.oneof(
-  fc.record({ kind: fc.constant('swap-labels' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate-line' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('delete-line' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('move-line' as const), at: fc.nat(), to: fc.nat() }),
-  fc.record({ kind: fc.constant('blank' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('value' as const),
-    at: fc.nat(),
-    value: fc.constantFrom(
-      '1.0',
-      '1e3',
-      '-0',
-      '+Inf',
-      'NaN',
-      '0.0000001',
-      '1.5E-5',
-      '007',
-      '-1',
-      '1.25',
-      '2',
-      '0',
-      '1 1700000000.5',
-      '1 # {a="b"} 1',
-      '1 # {} 0.5 17.25',
-    ),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    line: fc.constantFrom(
-      '# TYPE x counter',
-      '# TYPE x gauge',
-      '# TYPE x histogram',
-      '# TYPE x_seconds summary',
-      '# UNIT x_seconds seconds',
-      '# HELP x some \\"help\\" \\\\ \\n',
-      '# EOF',
-      'x 1',
-      'x 1 1700000000',
-      'x_total 2',
-      'x_created 3',
-      'x{instance="a"} 1',
-      'x{a="1",b="2"} 1',
-      'x{b="2",a="1"} 1',
-      'x_bucket{le="+Inf"} 1',
-      'x_bucket{le="1"} 1 # {trace_id="ü"} 0.5',
-      'x_count 1',
-      'x_sum 1',
-      'x_seconds{quantile="0.5"} 1',
-      'x_total{a="1"} 5 1700000000',
-      '',
-    ),
-  }),
-);
-type Edit = typeof edit extends fc.Arbitrary<infer T> ? T : never;
-
-function applyEdit(input: string, e: Edit): string {
-  const lines = input.split('\n');
-  const body = lines.slice(0, -1);
-  if (body.length === 0) return input;
-  const at = e.at % body.length;
-  switch (e.kind) {
-    case 'swap-labels':
-      body[at] = body[at]!.replace(/\{([^,{}]+),([^,{}]+)/, '{$2,$1');
-      break;
-    case 'duplicate-line':
-      body.splice(at, 0, body[at]!);
-      break;
-    case 'delete-line':
-      body.splice(at, 1);
-      break;
-    case 'move-line': {
-      const [line] = body.splice(at, 1);
-      body.splice(e.to % (body.length + 1), 0, line!);
-      break;
-    }
-    case 'blank':
-      body[at] = body[at]!.replace(' ', '  ');
-      break;
-    case 'value':
-      if (!body[at]!.startsWith('#')) body[at] = body[at]!.replace(/ \S+$/, ' ' + e.value);
-      break;
-    case 'insert':
-      body.splice(at, 0, e.line);
-      break;
-  }
-  return body.join('\n') + '\n';
-}
+const edit = lineEdit({
+  deleteLine: true,
+  values: [...EDIT_VALUES, '2', '0', '1 1700000000.5', '1 # {a="b"} 1', '1 # {} 0.5 17.25'],
+  lines: [
+    '# TYPE x counter',
+    '# TYPE x gauge',
+    '# TYPE x histogram',
+    '# TYPE x_seconds summary',
+    '# UNIT x_seconds seconds',
+    '# HELP x some \\"help\\" \\\\ \\n',
+    '# EOF',
+    'x 1',
+    'x 1 1700000000',
+    ...EDIT_SAMPLE_LINES,
+    'x_bucket{le="1"} 1 # {trace_id="ü"} 0.5',
+    'x_count 1',
+    'x_sum 1',
+    'x_seconds{quantile="0.5"} 1',
+    'x_total{a="1"} 5 1700000000',
+    '',
+  ],
+});
 
 describe('fast path, OpenMetrics: random expositions and edits of them are accepted and equal, or declined', () => {
   for (const format of FORMATS) {
     it(`random valid expositions written as OpenMetrics (${format})`, () => {
-      let accepted = 0;
-      fc.assert(
-        fc.property(validExposition, fc.array(edit, { maxLength: 3 }), (exposition, edits) => {
-          const body = edits.reduce(applyEdit, serializeOpenMetrics(exposition));
-          if (expectEquivalent([om(body), om(body), om(body)], format)) accepted++;
-        }),
-        { numRuns: RUNS },
-      );
+      const accepted = acceptedOfRandomEdited(edit, serializeOpenMetrics, om, format, RUNS);
       expect(accepted).toBeGreaterThan(RUNS / 10);
     });
     it(`random loose expositions (clashing names, odd values) written as OpenMetrics (${format})`, () => {
