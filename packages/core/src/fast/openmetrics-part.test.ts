@@ -201,7 +201,8 @@ describe('fast path, OpenMetrics: random expositions and edits of them are accep
         }),
         { numRuns: Math.ceil(RUNS / 4) },
       );
-      expect(accepted).toBeGreaterThan(RUNS / 40);
+      // A floor on how many edited inputs are accepted (most edits make the fixture decline or fail to parse).
+      expect(accepted).toBeGreaterThan(RUNS / 80);
     });
   }
 });
