@@ -564,3 +564,30 @@ describe('FetchAppMetrics: fast path and model path', () => {
     expect(text).toContain(`promfetcher_scrape_error{${cfi(1)},reason="parse"} 1`);
   });
 });
+
+describe('FetchAppMetrics: a fault inside the fast path', () => {
+  it('is logged and the request answered through the model path', async () => {
+    class FaultyBytes extends Uint8Array {
+      override indexOf(): number {
+        throw new Error('boom');
+      }
+    }
+    const text = 'up{job="a"} 1\n';
+    const faulty = Object.setPrototypeOf(Buffer.from(text), FaultyBytes.prototype) as Buffer;
+    Object.setPrototypeOf(FaultyBytes.prototype, Buffer.prototype);
+    const scraper: TargetScraper = {
+      scrape: async () => ({
+        ok: true,
+        value: { body: text, bytes: faulty, contentType: TEXT, durationMs: 1 },
+      }),
+    };
+    const w = world();
+    w.table.register(SHOP, instance(0));
+    const r = await w.fetch({ onlyApp: true }, {}, scraper);
+    if (!r.ok) throw r.error;
+    expect(r.value.body).toContain(`up{job="a",${cfi(0)}} 1`);
+    expect(w.logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'fast path failed; answering through the model path',
+    ]);
+  });
+});

@@ -22,7 +22,7 @@ import { formatOfContentType, parseExposition } from '../exposition/parse.js';
 import { serialize } from '../exposition/serialize.js';
 import { mergeAndWrite, modelPart } from '../fast/merge-write.js';
 import { scanOpenMetricsPart } from '../fast/openmetrics-part.js';
-import { bytesOf, scanTextPart, type FastPart, type OutputFormat } from '../fast/text-part.js';
+import { bytesOf, scanTextPart, type Declined, type FastPart, type OutputFormat } from '../fast/text-part.js';
 import { mergeExpositions, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Clock } from '../ports/clock.js';
 import type { EndpointOverrides } from '../ports/endpoint-overrides.js';
@@ -275,16 +275,33 @@ export class FetchAppMetrics {
       const source = bytes ?? bytesOf(scraped.body);
       if (source === undefined) reason = 'a body with a lone surrogate';
       else {
-        const part =
+        const part = this.guarded(p, () =>
           formatOfContentType(scraped.contentType) === 'openmetrics-1.0.0'
             ? scanOpenMetricsPart(source, p.cfLabels, state.format)
-            : scanTextPart(source, p.cfLabels, state.format);
+            : scanTextPart(source, p.cfLabels, state.format),
+        );
         if (!('declined' in part)) return part;
         reason = part.declined;
       }
     }
     state.declined = reason;
     return reason;
+  }
+
+  /**
+   * Runs a step of the fast path; a fault in it (a bug: it never throws for bad input) is logged and turns
+   * into a decline, so the request still gets the model path's answer.
+   */
+  private guarded<T>(p: PlannedTarget | undefined, step: () => T | Declined): T | Declined {
+    try {
+      return step();
+    } catch (cause) {
+      this.deps.logger.error(
+        { ...(p === undefined ? {} : { target: loggableUrl(p.target.url) }), err: cause },
+        'fast path failed; answering through the model path',
+      );
+      return { declined: 'fast path error' };
+    }
   }
 
   private fastPath(
@@ -319,7 +336,7 @@ export class FetchAppMetrics {
     for (const part of parts) {
       for (const f of part.families) if (ownNames.has(f.name)) return err(`an app family named ${f.name}`);
     }
-    const merged = mergeAndWrite([...own, ...parts], format);
+    const merged = this.guarded(undefined, () => mergeAndWrite([...own, ...parts], format));
     if ('declined' in merged) return err(merged.declined);
     return ok({ ...merged, targets: reports });
   }
