@@ -99,3 +99,84 @@ export function scanName(b: Buffer, i: number, end: number, first: number, rest:
   while (i < end && (CLASS[b[i]!]! & rest) !== 0) i++;
   return i;
 }
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The value of `b[start, end)` when it is exactly what `formatValue` writes for that number (so it can be
+ * copied as it is): `-?(0|[1-9]\d*)(\.\d*[1-9])?` with at most 15 digits (the shortest round-trip form
+ * then has the same digits, and the value is one exact division) and, below 1, at most five zeros after
+ * the point (below 1e-6 JavaScript switches to exponent form). NaN when it is not.
+ */
+export function canonicalValue(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  const negative = i < end && b[i] === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  let m = 0;
+  while (i < end) {
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
+    i++;
+  }
+  const intDigits = i - intStart;
+  if (intDigits === 0 || intDigits > 15 || (intDigits > 1 && b[intStart] === 0x30)) return NaN;
+  if (i === end) return negative ? -m : m;
+  if (b[i] !== 0x2e) return NaN;
+  i++;
+  const fracStart = i;
+  while (i < end) {
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    m = m * 10 + d;
+    i++;
+  }
+  const fracDigits = end - fracStart;
+  if (fracDigits === 0 || b[end - 1] === 0x30 || intDigits + fracDigits > 15) return NaN;
+  if (intDigits === 1 && b[intStart] === 0x30) {
+    let zeros = 0;
+    while (zeros < fracDigits && b[fracStart + zeros] === 0x30) zeros++;
+    if (zeros > 5) return NaN;
+  }
+  const v = m / POW10[fracDigits]!;
+  return negative ? -v : v;
+}
+
+/**
+ * The bound of an `le` spelled `+Inf` or `-?\d+(\.\d+)?` (spellings every writer keeps as they are), else
+ * NaN.
+ */
+export function leValue(b: Uint8Array, start: number, end: number): number {
+  if (
+    end - start === 4 &&
+    b[start] === 0x2b &&
+    b[start + 1] === 0x49 &&
+    b[start + 2] === 0x6e &&
+    b[start + 3] === 0x66
+  ) {
+    return Infinity;
+  }
+  let i = start;
+  const negative = i < end && b[i] === 0x2d;
+  if (negative) i++;
+  const intStart = i;
+  let m = 0;
+  while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) m = m * 10 + (b[i++]! - 0x30);
+  if (i === intStart) return NaN;
+  let fracDigits = 0;
+  if (i < end) {
+    if (b[i] !== 0x2e) return NaN;
+    i++;
+    const fracStart = i;
+    while (i < end && b[i]! >= 0x30 && b[i]! <= 0x39) m = m * 10 + (b[i++]! - 0x30);
+    if (i !== end || i === fracStart) return NaN;
+    fracDigits = i - fracStart;
+  }
+  // Exact while the digits fit in 15 (one correctly rounded division); else Number() on the text.
+  const v =
+    i - intStart - (fracDigits > 0 ? 1 : 0) <= 15
+      ? m / POW10[fracDigits]!
+      : Number(String.fromCharCode(...b.subarray(negative ? start + 1 : start, end)));
+  return negative ? -v : v;
+}

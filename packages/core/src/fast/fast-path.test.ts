@@ -20,7 +20,7 @@ import {
   lineEdit,
 } from '../../test/kit/fast-path-oracle.js';
 import { loadFuzzSeeds } from '../../test/kit/fuzz-seeds.js';
-import { canonicalValue } from './text-part.js';
+import { canonicalValue } from './bytes.js';
 
 const isCanonicalValue = (text: string, start: number, end: number): boolean =>
   !Number.isNaN(canonicalValue(Buffer.from(text, 'latin1'), start, end));

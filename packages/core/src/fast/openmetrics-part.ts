@@ -31,11 +31,9 @@ import {
 } from '../exposition/serialize-common.js';
 import { unescapeRange } from '../exposition/scan-escapes.js';
 import { scanFloat } from '../exposition/scan-number.js';
-import { CLASS, SeriesSet, sameAscii, sameBytes, scanName } from './bytes.js';
+import { canonicalValue, CLASS, leValue, SeriesSet, sameAscii, sameBytes, scanName } from './bytes.js';
 import {
-  canonicalValue,
   cfSuffixes,
-  leValue,
   type Declined,
   type FastFamily,
   type FastPart,
