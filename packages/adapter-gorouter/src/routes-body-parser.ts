@@ -108,6 +108,61 @@ const PlainEndpoint = function (
 ) => { -readonly [K in keyof Endpoint]: Endpoint[K] };
 PlainEndpoint.prototype = Object.prototype;
 
+/** An endpoint's fields other than its address and tags, as read (one scratch object per parser). */
+interface EndpointAttributes {
+  tls: boolean;
+  ttlSeconds: number;
+  protocol: Endpoint['protocol'];
+  privateInstanceId: string | undefined;
+  serverCertDomainSan: string | undefined;
+  routeServiceUrl: string | undefined;
+  availabilityZone: string | undefined;
+  isolationSegment: string | undefined;
+}
+
+function noAttributes(): EndpointAttributes {
+  return {
+    tls: false,
+    ttlSeconds: 0,
+    protocol: undefined,
+    privateInstanceId: undefined,
+    serverCertDomainSan: undefined,
+    routeServiceUrl: undefined,
+    availabilityZone: undefined,
+    isolationSegment: undefined,
+  };
+}
+
+/** Whether `known` has these attributes (its tags are compared by the caller). */
+function sameAttributes(known: Endpoint, a: EndpointAttributes): boolean {
+  return (
+    known.tls === a.tls &&
+    known.ttlSeconds === a.ttlSeconds &&
+    known.protocol === a.protocol &&
+    known.privateInstanceId === a.privateInstanceId &&
+    known.serverCertDomainSan === a.serverCertDomainSan &&
+    known.routeServiceUrl === a.routeServiceUrl &&
+    known.availabilityZone === a.availabilityZone &&
+    known.isolationSegment === a.isolationSegment
+  );
+}
+
+/** A new frozen endpoint: nobody can change it under the table, which keeps it without a defensive copy. */
+function frozenEndpoint(
+  address: string,
+  a: EndpointAttributes,
+  tags: Readonly<Record<string, string>>,
+): Endpoint {
+  const endpoint = new PlainEndpoint(address, a.tls, a.ttlSeconds, tags);
+  if (a.protocol !== undefined) endpoint.protocol = a.protocol;
+  if (a.privateInstanceId !== undefined) endpoint.privateInstanceId = a.privateInstanceId;
+  if (a.serverCertDomainSan !== undefined) endpoint.serverCertDomainSan = a.serverCertDomainSan;
+  if (a.routeServiceUrl !== undefined) endpoint.routeServiceUrl = a.routeServiceUrl;
+  if (a.availabilityZone !== undefined) endpoint.availabilityZone = a.availabilityZone;
+  if (a.isolationSegment !== undefined) endpoint.isolationSegment = a.isolationSegment;
+  return Object.freeze(endpoint);
+}
+
 const TRUE_BYTES = Buffer.from('true');
 const FALSE_BYTES = Buffer.from('false');
 const NULL_BYTES = Buffer.from('null');
@@ -165,6 +220,8 @@ export class RoutesBodyParser {
   private readonly entries: RoutesBodyEntry[] = [];
   private readonly strings: StringPool;
   private readonly byAddress = new Map<string, Endpoint>();
+  /** The endpoint being read (scratch, see `frozenEndpoint`). */
+  private readonly attributes = noAttributes();
   private readonly previous: ReadonlyMap<string, Endpoint> | undefined;
   private readonly onEntry: ((uri: string, endpoint: Endpoint) => void) | undefined;
   private readonly defaultTtlSeconds: number;
@@ -520,30 +577,19 @@ export class RoutesBodyParser {
     if (isolationSegment === '') isolationSegment = undefined;
     const tlsValue = tls ?? false;
 
+    const a = this.attributes;
+    a.tls = tlsValue;
+    a.ttlSeconds = ttlSeconds;
+    a.protocol = protocol;
+    a.privateInstanceId = privateInstanceId;
+    a.serverCertDomainSan = serverCertDomainSan;
+    a.routeServiceUrl = routeServiceUrl;
+    a.availabilityZone = availabilityZone;
+    a.isolationSegment = isolationSegment;
     const known = this.previous?.get(address);
-    if (
-      known !== undefined &&
-      known.tls === tlsValue &&
-      known.ttlSeconds === ttlSeconds &&
-      known.protocol === protocol &&
-      known.privateInstanceId === privateInstanceId &&
-      known.serverCertDomainSan === serverCertDomainSan &&
-      known.routeServiceUrl === routeServiceUrl &&
-      known.availabilityZone === availabilityZone &&
-      known.isolationSegment === isolationSegment &&
-      sameTagList(known.tags, names, values)
-    ) {
+    if (known !== undefined && sameAttributes(known, a) && sameTagList(known.tags, names, values))
       return known;
-    }
-    const tags = names.length === 0 ? EMPTY_TAGS : this.makeTags(names, values);
-    const endpoint = new PlainEndpoint(address, tlsValue, ttlSeconds, tags);
-    if (protocol !== undefined) endpoint.protocol = protocol;
-    if (privateInstanceId !== undefined) endpoint.privateInstanceId = privateInstanceId;
-    if (serverCertDomainSan !== undefined) endpoint.serverCertDomainSan = serverCertDomainSan;
-    if (routeServiceUrl !== undefined) endpoint.routeServiceUrl = routeServiceUrl;
-    if (availabilityZone !== undefined) endpoint.availabilityZone = availabilityZone;
-    if (isolationSegment !== undefined) endpoint.isolationSegment = isolationSegment;
-    return Object.freeze(endpoint);
+    return frozenEndpoint(address, a, names.length === 0 ? EMPTY_TAGS : this.makeTags(names, values));
   }
 
   /**
@@ -691,36 +737,27 @@ export class RoutesBodyParser {
     const isolationSegment = this.optionalString(item, 'isolation_segment');
 
     // The same endpoint as in the previous body: keep that object (already frozen, its strings interned).
+    const a = this.attributes;
+    a.tls = tls;
+    a.ttlSeconds = ttlSeconds;
+    a.protocol = protocol;
+    a.privateInstanceId = this.internOptional(privateInstanceId);
+    a.serverCertDomainSan = this.internOptional(serverCertDomainSan);
+    a.routeServiceUrl = this.internOptional(routeServiceUrl);
+    a.availabilityZone = this.internOptional(availabilityZone);
+    a.isolationSegment = this.internOptional(isolationSegment);
     const known = this.previous?.get(address);
-    if (
-      known !== undefined &&
-      known.tls === tls &&
-      known.ttlSeconds === ttlSeconds &&
-      known.protocol === protocol &&
-      known.privateInstanceId === privateInstanceId &&
-      known.serverCertDomainSan === serverCertDomainSan &&
-      known.routeServiceUrl === routeServiceUrl &&
-      known.availabilityZone === availabilityZone &&
-      known.isolationSegment === isolationSegment &&
-      sameTags(known.tags, tags)
-    ) {
-      return known;
-    }
-
-    const endpoint = new PlainEndpoint(address, tls, ttlSeconds, this.internTags(tags));
-    if (protocol !== undefined) endpoint.protocol = protocol;
-    if (privateInstanceId !== undefined) endpoint.privateInstanceId = this.intern(privateInstanceId);
-    if (serverCertDomainSan !== undefined) endpoint.serverCertDomainSan = this.intern(serverCertDomainSan);
-    if (routeServiceUrl !== undefined) endpoint.routeServiceUrl = this.intern(routeServiceUrl);
-    if (availabilityZone !== undefined) endpoint.availabilityZone = this.intern(availabilityZone);
-    if (isolationSegment !== undefined) endpoint.isolationSegment = this.intern(isolationSegment);
-    // Frozen: nobody can change it under the table, and the table keeps it without a defensive copy.
-    return Object.freeze(endpoint);
+    if (known !== undefined && sameAttributes(known, a) && sameTags(known.tags, tags)) return known;
+    return frozenEndpoint(address, a, this.internTags(tags));
   }
 
   /** One copy of each distinct value (see `StringPool`). */
   private intern(value: string): string {
     return this.strings.fromString(value);
+  }
+
+  private internOptional(value: string | undefined): string | undefined {
+    return value === undefined ? undefined : this.strings.fromString(value);
   }
 
   /** A known field of an endpoint object: absent/null → undefined; a wrong JSON type fails the body. */

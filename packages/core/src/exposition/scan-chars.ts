@@ -25,8 +25,12 @@ export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-// Lookup tables for ASCII: bit 1 = metric-name start, 2 = metric-name char, 4 = label-name start, 8 = label-name char.
-const CLASS = new Uint8Array(128);
+/**
+ * Character classes of ASCII (bytes and UTF-16 units alike): bit 1 = metric-name start, 2 = metric-name char,
+ * 4 = label-name start, 8 = label-name char. 256 entries, so a byte indexes it without a bounds check.
+ */
+export const NAME_CLASS = new Uint8Array(256);
+const CLASS = NAME_CLASS;
 for (let c = 0; c < 128; c++) {
   const alpha = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
   const digit = c >= 0x30 && c <= 0x39;

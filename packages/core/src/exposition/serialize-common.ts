@@ -122,9 +122,13 @@ export function sampleRole(
  * `x_created`, info `x` as `x_info`). Two families of one exposition must not share a claimed name.
  */
 export function claimedNames(family: MetricFamily): readonly string[] {
-  const base = family.name;
-  if (isUnsuffixedCounter(family)) return [base];
-  const suffixes = SUFFIXES[family.type] ?? [];
+  return claimedNamesOf(family.name, family.type, isUnsuffixedCounter(family));
+}
+
+/** `claimedNames` of a family known by its name, type and (counters) whether its samples lack `_total`. */
+export function claimedNamesOf(base: string, type: MetricType, unsuffixed: boolean): readonly string[] {
+  if (type === 'counter' && unsuffixed) return [base];
+  const suffixes = SUFFIXES[type] ?? [];
   const names = [base];
   for (const [suffix] of suffixes) if (suffix !== '') names.push(base + suffix);
   return names;

@@ -19,7 +19,7 @@
  *   its HELP: the series and values stay, only the type is lost.
  * What cannot be written at all is left out and reported: see serialize-common.ts.
  */
-import type { Exemplar, Exposition, Labels, Sample } from './model.js';
+import type { Exemplar, Exposition, Labels, MetricType, Sample } from './model.js';
 import {
   areLabelsValid,
   escapeQuoted,
@@ -81,22 +81,11 @@ function writeFamily(c: CheckedFamily, w: Writer, onDrop: OnDrop): void {
     writeUnknownPerName(c, w);
     if (family.unit !== undefined) onDrop?.({ family: family.name, reason: 'unit', samples: 0 });
   } else {
-    const name = family.name;
-    const type = c.unsuffixed ? 'unknown' : family.type;
-    let head = family.help === undefined ? '' : '# HELP ' + name + ' ' + escapeQuoted(family.help) + '\n';
-    head += '# TYPE ' + name + ' ' + type + '\n';
-    const unit = family.unit;
-    if (unit !== undefined) {
-      if (
-        UNIT.test(unit) &&
-        name.endsWith('_' + unit) &&
-        family.type !== 'info' &&
-        family.type !== 'stateset'
-      ) {
-        head += '# UNIT ' + name + ' ' + unit + '\n';
-      } else onDrop?.({ family: name, reason: 'unit', samples: 0 });
+    const head = openMetricsHead(family.name, family.type, c.unsuffixed, family.help, family.unit);
+    if (family.unit !== undefined && !head.unit) {
+      onDrop?.({ family: family.name, reason: 'unit', samples: 0 });
     }
-    w.sink.write(head);
+    w.sink.write(head.text);
     const samples = plan?.samples ?? c.samples;
     const roles = plan?.roles ?? c.roles;
     const exemplars =
@@ -106,6 +95,30 @@ function writeFamily(c: CheckedFamily, w: Writer, onDrop: OnDrop): void {
   }
   if (w.omittedTimestamps > 0) onDrop?.({ family: family.name, reason: 'timestamp', samples: 0 });
   if (w.droppedExemplars > 0) onDrop?.({ family: family.name, reason: 'exemplar', samples: 0 });
+}
+
+/**
+ * A family's `# HELP`, `# TYPE` and `# UNIT` lines (the fast path writes its headers with it too). `unit`
+ * says whether the unit was written: only when the family name ends with `_<unit>`, and never for info and
+ * stateset.
+ */
+export function openMetricsHead(
+  name: string,
+  type: MetricType,
+  unsuffixed: boolean,
+  help: string | undefined,
+  unit: string | undefined,
+): { readonly text: string; readonly unit: boolean } {
+  let text = help === undefined ? '' : '# HELP ' + name + ' ' + escapeQuoted(help) + '\n';
+  text += '# TYPE ' + name + ' ' + (unsuffixed ? 'unknown' : type) + '\n';
+  const writable =
+    unit !== undefined &&
+    UNIT.test(unit) &&
+    name.endsWith('_' + unit) &&
+    type !== 'info' &&
+    type !== 'stateset';
+  if (writable) text += '# UNIT ' + name + ' ' + unit + '\n';
+  return { text, unit: writable };
 }
 
 function line(s: Sample, role: SampleRole, exemplars: boolean, w: Writer): string {

@@ -15,7 +15,7 @@
  *   `untyped` families, one per sample name, so the series stay as they are.
  * What cannot be written at all is left out and reported: see serialize-common.ts.
  */
-import type { Exposition, Sample } from './model.js';
+import type { Exposition, MetricType, Sample } from './model.js';
 import {
   formatTextTimestamp,
   formatValue,
@@ -57,7 +57,7 @@ interface Writer {
   omittedTimestamps: number;
 }
 
-interface TextShape {
+export interface TextShape {
   readonly name: string;
   readonly type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 }
@@ -70,10 +70,14 @@ const SPLIT_ROLES: Readonly<Partial<Record<SampleRole, string>>> = {
 };
 
 function mainShape(c: CheckedFamily): TextShape {
-  const { name, type } = c.family;
+  return textShape(c.family.name, c.family.type, c.unsuffixed);
+}
+
+/** The name and 0.0.4 type a family is written under (the fast path writes its headers with it too). */
+export function textShape(name: string, type: MetricType, unsuffixed: boolean): TextShape {
   switch (type) {
     case 'counter':
-      return c.unsuffixed ? { name, type } : { name: name + '_total', type };
+      return unsuffixed ? { name, type } : { name: name + '_total', type };
     case 'gauge':
     case 'stateset':
       return { name, type: 'gauge' };
@@ -89,7 +93,8 @@ function mainShape(c: CheckedFamily): TextShape {
   }
 }
 
-function header(name: string, type: string, help: string | undefined): string {
+/** `# HELP` (when there is a help) and `# TYPE` lines. */
+export function textHeader(name: string, type: string, help: string | undefined): string {
   const h = help === undefined ? '' : '# HELP ' + name + ' ' + escapeTextHelp(help) + '\n';
   return h + '# TYPE ' + name + ' ' + type + '\n';
 }
@@ -125,7 +130,7 @@ function writeFamily(c: CheckedFamily, w: Writer): void {
   for (let i = 0; i < roles.length; i++) if (SPLIT_ROLES[roles[i]!] === undefined) main++;
   if (main > 0) {
     const shape = mainShape(c);
-    w.sink.write(header(shape.name, shape.type, help));
+    w.sink.write(textHeader(shape.name, shape.type, help));
   }
   let split: Map<string, string[]> | undefined;
   for (let i = 0; i < samples.length; i++) {
@@ -142,7 +147,7 @@ function writeFamily(c: CheckedFamily, w: Writer): void {
   }
   if (split === undefined) return;
   for (const suffix of [...split.keys()].sort()) {
-    w.sink.write(header(c.family.name + suffix, 'gauge', help));
+    w.sink.write(textHeader(c.family.name + suffix, 'gauge', help));
     for (const l of split.get(suffix)!) w.sink.write(l);
   }
 }
@@ -156,7 +161,7 @@ function writeUntypedPerName(c: CheckedFamily, w: Writer): void {
     lines.push(line(s, c.roles[i]!, w));
   }
   for (const [name, lines] of byName) {
-    w.sink.write(header(name, 'untyped', c.family.help));
+    w.sink.write(textHeader(name, 'untyped', c.family.help));
     for (const l of lines) w.sink.write(l);
   }
 }

@@ -1,18 +1,10 @@
 /**
  * Byte-level helpers shared by the fast path's readers (text-part.ts, openmetrics-part.ts).
  */
+import { NAME_CLASS } from '../exposition/scan-chars.js';
 
-// Character classes for ASCII: 1 metric-name start, 2 metric-name char, 4 label-name start, 8 label-name char.
-export const CLASS = new Uint8Array(256);
-for (let c = 0; c < 128; c++) {
-  const alpha = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-  const digit = c >= 0x30 && c <= 0x39;
-  CLASS[c] =
-    (alpha || c === 0x3a ? 1 : 0) |
-    (alpha || digit || c === 0x3a ? 2 : 0) |
-    (alpha ? 4 : 0) |
-    (alpha || digit ? 8 : 0);
-}
+/** Name character classes (see scan-chars.ts), indexed by byte. */
+export const CLASS = NAME_CLASS;
 
 /**
  * A set of byte ranges of one body (open addressing, FNV-1a): finds duplicate series without a string
@@ -179,4 +171,65 @@ export function leValue(b: Uint8Array, start: number, end: number): number {
       ? m / POW10[fracDigits]!
       : Number(String.fromCharCode(...b.subarray(negative ? start + 1 : start, end)));
   return negative ? -v : v;
+}
+
+/**
+ * The label bytes of a series group (all labels but `le`/`quantile`): one or two ranges of the body, `le` or
+ * `quantile` and its comma cut out. Both readers compare consecutive samples' groups with it.
+ */
+export class GroupBytes {
+  g0 = 0;
+  g1 = 0;
+  g2 = 0;
+  g3 = 0;
+
+  /** The group of a sample whose labels close at `close` (-1: none), special label at `[start, end)` (-1: none). */
+  set(nameEnd: number, close: number, specialStart: number, specialEnd: number): this {
+    this.g2 = 0;
+    this.g3 = 0;
+    if (close < 0) {
+      this.g0 = 0;
+      this.g1 = 0;
+    } else if (specialStart < 0) {
+      this.g0 = nameEnd + 1;
+      this.g1 = close;
+    } else if (specialStart === nameEnd + 1) {
+      this.g0 = specialEnd === close ? close : specialEnd + 1;
+      this.g1 = close;
+    } else {
+      this.g0 = nameEnd + 1;
+      this.g1 = specialStart - 1;
+      this.g2 = specialEnd;
+      this.g3 = close;
+    }
+    return this;
+  }
+
+  copyFrom(o: GroupBytes): void {
+    this.g0 = o.g0;
+    this.g1 = o.g1;
+    this.g2 = o.g2;
+    this.g3 = o.g3;
+  }
+
+  /** Whether `o` holds the same bytes of `b` (the concatenation of each one's two ranges). */
+  equals(b: Buffer, o: GroupBytes): boolean {
+    const la = this.g1 - this.g0 + (this.g3 - this.g2);
+    if (la !== o.g1 - o.g0 + (o.g3 - o.g2)) return false;
+    let ai = this.g0;
+    let bi = o.g0;
+    for (let k = 0; k < la; k++) {
+      if (ai === this.g1) ai = this.g2;
+      if (bi === o.g1) bi = o.g2;
+      if (b[ai++] !== b[bi++]) return false;
+    }
+    return true;
+  }
+
+  /** The bytes as a string, for remembering closed groups. */
+  key(b: Buffer): string {
+    return this.g2 === this.g3
+      ? b.toString('latin1', this.g0, this.g1)
+      : b.toString('latin1', this.g0, this.g1) + b.toString('latin1', this.g2, this.g3);
+  }
 }

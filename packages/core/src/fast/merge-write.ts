@@ -9,15 +9,16 @@
  * the model path), so no series of one part can equal a series of another.
  */
 import type { Exposition, MetricType } from '../exposition/model.js';
-import { escapeTextHelp } from '../exposition/serialize-text.js';
+import { openMetricsHead } from '../exposition/serialize-openmetrics.js';
+import { textHeader as writeTextHeader, textShape } from '../exposition/serialize-text.js';
 import {
   areLabelsValid,
-  escapeQuoted,
+  claimedNamesOf,
   formatLabels,
   formatValue,
   isMetricName,
 } from '../exposition/serialize-common.js';
-import type { MergeConflict } from '../merge/merge-expositions.js';
+import { ConflictLog, type MergeConflict } from '../merge/merge-expositions.js';
 import type { Declined, FastFamily, FastPart, OutputFormat, PieceSource } from './text-part.js';
 
 export interface FastMerged {
@@ -25,25 +26,6 @@ export interface FastMerged {
   readonly bytes: Buffer;
   readonly conflicts: readonly MergeConflict[];
   readonly droppedSamples: number;
-}
-
-const SUFFIXES: Readonly<Record<MetricType, readonly string[]>> = {
-  counter: ['_total', '_created'],
-  gauge: [],
-  unknown: [],
-  stateset: [],
-  info: ['_info'],
-  histogram: ['_bucket', '_count', '_sum', '_created'],
-  gaugehistogram: ['_bucket', '_gcount', '_gsum'],
-  summary: ['_count', '_sum', '_created'],
-};
-
-/** As `claimedNames` (serialize-common.ts). */
-function claimedNames(f: FastFamily): string[] {
-  if (f.type === 'counter' && f.unsuffixed) return [f.name];
-  const names = [f.name];
-  for (const suffix of SUFFIXES[f.type]) names.push(f.name + suffix);
-  return names;
 }
 
 /**
@@ -108,15 +90,8 @@ interface Acc {
 export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat): FastMerged | Declined {
   const accs = new Map<string, Acc>();
   const claimOwner = new Set<string>();
-  const conflicts = new Map<string, { family: string; kind: MergeConflict['kind']; dropped: number }>();
-  let droppedSamples = 0;
-  const report = (family: string, kind: MergeConflict['kind'], dropped: number): void => {
-    const key = family + '\u0000' + kind;
-    const c = conflicts.get(key);
-    if (c === undefined) conflicts.set(key, { family, kind, dropped });
-    else c.dropped += dropped;
-    droppedSamples += dropped;
-  };
+  const log = new ConflictLog();
+  const report = log.report;
 
   for (const part of parts) {
     // A part's duplicates were found across all its families: exact only while none of them is dropped.
@@ -126,7 +101,11 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
       let acc = accs.get(family.name);
       const unsuffixed = family.type === 'counter' && all > 0 ? family.unsuffixed : undefined;
       if (acc === undefined) {
-        const names = claimedNames(family);
+        const names = claimedNamesOf(
+          family.name,
+          family.type,
+          family.type === 'counter' && family.unsuffixed,
+        );
         if (names.some((n) => claimOwner.has(n))) {
           if (partHasDuplicates) return { declined: 'name clash in a part with duplicates' };
           report(family.name, 'name-clash', all);
@@ -206,7 +185,7 @@ export function mergeAndWrite(parts: readonly FastPart[], format: OutputFormat):
   }
   if (om) at += out.write('# EOF\n', at, 'latin1');
   if (at !== size) throw new Error(`fast path: wrote ${at} bytes, expected ${size}`);
-  return { bytes: out, conflicts: [...conflicts.values()], droppedSamples };
+  return { bytes: out, conflicts: log.list(), droppedSamples: log.dropped };
 }
 
 /** Copies a family's pieces (see PieceSource) into `out` at `at`; returns the new end. */
@@ -242,12 +221,10 @@ function splitSuffixes(acc: Acc): string[] {
 
 /** As serialize-text.ts writeFamily's header of a split-off family. */
 function textSplitHeader(acc: Acc, suffix: string): string {
-  const name = acc.name + suffix;
-  const help = acc.help === undefined ? '' : '# HELP ' + name + ' ' + escapeTextHelp(acc.help) + '\n';
-  return help + '# TYPE ' + name + ' gauge\n';
+  return writeTextHeader(acc.name + suffix, 'gauge', acc.help);
 }
 
-/** As serialize-text.ts mainShape + header; none when every line of the family is split off. */
+/** As serialize-text.ts writeFamily's main header; none when every line of the family is split off. */
 function textHeader(acc: Acc): string {
   let main = 0;
   for (const chunk of acc.chunks) {
@@ -255,49 +232,12 @@ function textHeader(acc: Acc): string {
     for (const x of chunk.split ?? []) main -= x.samples;
   }
   if (main === 0) return '';
-  let name = acc.name;
-  let type: string;
-  switch (acc.type) {
-    case 'counter':
-      if (acc.unsuffixed !== true) name += '_total';
-      type = 'counter';
-      break;
-    case 'gauge':
-    case 'stateset':
-      type = 'gauge';
-      break;
-    case 'info':
-      name += '_info';
-      type = 'gauge';
-      break;
-    case 'histogram':
-    case 'gaugehistogram':
-      type = 'histogram';
-      break;
-    case 'summary':
-      type = 'summary';
-      break;
-    default:
-      type = 'untyped';
-  }
-  const help = acc.help === undefined ? '' : '# HELP ' + name + ' ' + escapeTextHelp(acc.help) + '\n';
-  return help + '# TYPE ' + name + ' ' + type + '\n';
+  const shape = textShape(acc.name, acc.type, acc.unsuffixed === true);
+  return writeTextHeader(shape.name, shape.type, acc.help);
 }
-
-const UNIT = /^[a-zA-Z0-9_:]+$/;
 
 /** As serialize-openmetrics.ts writeFamily's head. */
 function openMetricsHeader(acc: Acc): string {
-  const type = acc.type === 'counter' && acc.unsuffixed === true ? 'unknown' : acc.type;
-  const help = acc.help === undefined ? '' : '# HELP ' + acc.name + ' ' + escapeQuoted(acc.help) + '\n';
-  const unit = acc.unit;
-  const unitLine =
-    unit !== undefined &&
-    UNIT.test(unit) &&
-    acc.name.endsWith('_' + unit) &&
-    acc.type !== 'info' &&
-    acc.type !== 'stateset'
-      ? '# UNIT ' + acc.name + ' ' + unit + '\n'
-      : '';
-  return help + '# TYPE ' + acc.name + ' ' + type + '\n' + unitLine;
+  const unsuffixed = acc.type === 'counter' && acc.unsuffixed === true;
+  return openMetricsHead(acc.name, acc.type, unsuffixed, acc.help, acc.unit).text;
 }

@@ -31,7 +31,16 @@ import {
 } from '../exposition/serialize-common.js';
 import { unescapeRange } from '../exposition/scan-escapes.js';
 import { scanFloat } from '../exposition/scan-number.js';
-import { canonicalValue, CLASS, leValue, SeriesSet, sameAscii, sameBytes, scanName } from './bytes.js';
+import {
+  canonicalValue,
+  CLASS,
+  GroupBytes,
+  leValue,
+  SeriesSet,
+  sameAscii,
+  sameBytes,
+  scanName,
+} from './bytes.js';
 import {
   cfSuffixes,
   type Declined,
@@ -133,10 +142,8 @@ interface OmFamily {
   variants: Map<string, Variant> | undefined;
   /** The open group: its label bytes without the special label (two ranges), its first line in `pieces`. */
   groupOpen: boolean;
-  g0: number;
-  g1: number;
-  g2: number;
-  g3: number;
+  /** The open group's label bytes (grouped families only). */
+  group: GroupBytes | undefined;
   groupStart: number;
   closedGroups: Set<string> | undefined;
   /** The open group's timestamp (ms), NaN when its lines have none: every line of a group has the same. */
@@ -190,6 +197,8 @@ class OpenMetricsPartScanner {
   /** Every sample name claimed by a family so far (as the parser's `claimed`). */
   private readonly claimed = new Set<string>();
   private readonly seen: SeriesSet;
+  /** The current sample's group (scratch). */
+  private readonly group = new GroupBytes();
   private cur: OmFamily | undefined;
   private eof = false;
   /** The last sample name (a range of the body) and its kind, while it belongs to `cur`. */
@@ -265,10 +274,7 @@ class OpenMetricsPartScanner {
       variant: undefined,
       variants: undefined,
       groupOpen: false,
-      g0: 0,
-      g1: 0,
-      g2: 0,
-      g3: 0,
+      group: undefined,
       groupStart: 0,
       closedGroups: undefined,
       groupMs: NaN,
@@ -478,42 +484,19 @@ class OpenMetricsPartScanner {
     }
 
     // The group: own labels without the special label, as one or two byte ranges.
-    let g0 = 0;
-    let g1 = 0;
-    let g2 = 0;
-    let g3 = 0;
-    if (close >= 0) {
-      if (specialStart < 0) {
-        g0 = nameEnd + 1;
-        g1 = close;
-      } else if (specialStart === nameEnd + 1) {
-        g0 = specialEnd === close ? close : specialEnd + 1;
-        g1 = close;
-      } else {
-        g0 = nameEnd + 1;
-        g1 = specialStart - 1;
-        g2 = specialEnd;
-        g3 = close;
-      }
-    }
-    const same = fam.groupOpen && this.sameGroup(fam, g0, g1, g2, g3);
+    const g = this.group.set(nameEnd, close, specialStart, specialEnd);
+    const same = fam.groupOpen && fam.group!.equals(b, g);
     const tracked = type !== 'gauge' && type !== 'unknown' && type !== 'info';
     if (!same) {
       this.closeGroup(fam);
       if (tracked) {
-        const key =
-          g2 === g3
-            ? b.toString('latin1', g0, g1)
-            : b.toString('latin1', g0, g1) + b.toString('latin1', g2, g3);
+        const key = g.key(b);
         fam.closedGroups ??= new Set();
         if (fam.closedGroups.has(key)) throw new Decline('group not contiguous');
         fam.closedGroups.add(key);
       }
       fam.groupOpen = true;
-      fam.g0 = g0;
-      fam.g1 = g1;
-      fam.g2 = g2;
-      fam.g3 = g3;
+      (fam.group ??= new GroupBytes()).copyFrom(g);
       fam.groupStart = fam.pieces.length;
       fam.groupMs = ms;
     } else if (ms !== fam.groupMs && !(ms !== ms && fam.groupMs !== fam.groupMs)) {
@@ -653,21 +636,6 @@ class OpenMetricsPartScanner {
     const s: Split = { suffix, samples: 0, pieces: [], bytes: 0 };
     f.split.push(s);
     return s;
-  }
-
-  /** Whether the group bytes `g0..g3` equal the open group's (the concatenation of its two ranges). */
-  private sameGroup(f: OmFamily, g0: number, g1: number, g2: number, g3: number): boolean {
-    const b = this.b;
-    const la = f.g1 - f.g0 + (f.g3 - f.g2);
-    if (la !== g1 - g0 + (g3 - g2)) return false;
-    let ai = f.g0;
-    let bi = g0;
-    for (let k = 0; k < la; k++) {
-      if (ai === f.g1) ai = f.g2;
-      if (bi === g1) bi = g2;
-      if (b[ai++] !== b[bi++]) return false;
-    }
-    return true;
   }
 
   /** Makes `names` the family's current variant: the same names in another order are declined. */

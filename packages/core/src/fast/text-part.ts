@@ -29,7 +29,16 @@ import {
 } from '../exposition/serialize-common.js';
 import { unescapeRange } from '../exposition/scan-escapes.js';
 import { isOverflow, scanFloat, scanInt64 } from '../exposition/scan-number.js';
-import { canonicalValue, CLASS, leValue, SeriesSet, sameAscii, sameBytes, scanName } from './bytes.js';
+import {
+  canonicalValue,
+  CLASS,
+  GroupBytes,
+  leValue,
+  SeriesSet,
+  sameAscii,
+  sameBytes,
+  scanName,
+} from './bytes.js';
 
 export type OutputFormat = 'text' | 'openmetrics';
 
@@ -136,10 +145,8 @@ interface ScanFamily {
   specialAt: number;
   /** Grouped families: the current group's label bytes (two ranges), where its lines start in `pieces`. */
   groupOpen: boolean;
-  g0: number;
-  g1: number;
-  g2: number;
-  g3: number;
+  /** The open group's label bytes (grouped families only). */
+  group: GroupBytes | undefined;
   groupStart: number;
   closedGroups: Set<string> | undefined;
   /** OpenMetrics histograms: per line of the open group, its role, `le` and value. */
@@ -201,6 +208,8 @@ class TextPartScanner {
   /** Sample names read into a summary or histogram by their suffix. */
   private readonly suffixNames = new Set<string>();
   private readonly seen: SeriesSet;
+  /** The current sample's group (scratch). */
+  private readonly group = new GroupBytes();
   /** The last sample name, as a range of the body. */
   private lastStart = -1;
   private lastLen = 0;
@@ -303,10 +312,7 @@ class TextPartScanner {
         names: undefined,
         specialAt: -1,
         groupOpen: false,
-        g0: 0,
-        g1: 0,
-        g2: 0,
-        g3: 0,
+        group: undefined,
         groupStart: 0,
         closedGroups: undefined,
         roles: undefined,
@@ -516,55 +522,20 @@ class TextPartScanner {
     }
     if (tsText !== '' && this.om) throw new Decline('timestamp in a group');
     // The group: own labels without the special label, as one or two byte ranges.
-    let g0 = 0;
-    let g1 = 0;
-    let g2 = 0;
-    let g3 = 0;
-    if (close >= 0) {
-      if (specialStart < 0) {
-        g0 = nameEnd + 1;
-        g1 = close;
-      } else if (specialStart === nameEnd + 1) {
-        g0 = specialEnd === close ? close : specialEnd + 1;
-        g1 = close;
-      } else {
-        g0 = nameEnd + 1;
-        g1 = specialStart - 1;
-        g2 = specialEnd;
-        g3 = close;
-      }
-    }
-    if (!f.groupOpen || !this.sameGroup(f, g0, g1, g2, g3)) {
+    const g = this.group.set(nameEnd, close, specialStart, specialEnd);
+    if (!f.groupOpen || !f.group!.equals(b, g)) {
       this.closeGroup(f, pieces.length - LINE);
-      const key = b.toString('latin1', g0, g1) + b.toString('latin1', g2, g3);
+      const key = g.key(b);
       if (f.closedGroups!.has(key)) throw new Decline('group not contiguous');
       f.closedGroups!.add(key);
       f.groupOpen = true;
-      f.g0 = g0;
-      f.g1 = g1;
-      f.g2 = g2;
-      f.g3 = g3;
+      (f.group ??= new GroupBytes()).copyFrom(g);
       f.groupStart = pieces.length - LINE;
     }
     if (type === 'summary') {
       const quantile = specialStart < 0 ? '' : b.toString('utf8', specialValueStart, specialEnd - 1);
       this.summarySample(f, r.kind, value, quantile);
     } else this.histogramSample(f, r.kind, value, specialValueStart, specialEnd - 1);
-  }
-
-  /** Whether the group bytes `g0..g3` equal the open group's (the concatenation of its two ranges). */
-  private sameGroup(f: ScanFamily, g0: number, g1: number, g2: number, g3: number): boolean {
-    const b = this.b;
-    const la = f.g1 - f.g0 + (f.g3 - f.g2);
-    if (la !== g1 - g0 + (g3 - g2)) return false;
-    let ai = f.g0;
-    let bi = g0;
-    for (let k = 0; k < la; k++) {
-      if (ai === f.g1) ai = f.g2;
-      if (bi === g1) bi = g2;
-      if (b[ai++] !== b[bi++]) return false;
-    }
-    return true;
   }
 
   private learnNames(f: ScanFamily, names: string[]): void {

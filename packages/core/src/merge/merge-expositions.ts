@@ -54,6 +54,31 @@ export interface MergeResult {
   readonly conflicts: readonly MergeConflict[];
 }
 
+/**
+ * Conflicts listed once per family and kind, in the order first met, with the samples dropped (the merge's
+ * and the fast path's bookkeeping).
+ */
+export class ConflictLog {
+  private readonly byKey = new Map<
+    string,
+    { family: string; kind: MergeConflict['kind']; dropped: number }
+  >();
+  /** Samples dropped in all. */
+  dropped = 0;
+
+  readonly report = (family: string, kind: MergeConflict['kind'], dropped: number): void => {
+    const key = family + '\u0000' + kind;
+    const c = this.byKey.get(key);
+    if (c === undefined) this.byKey.set(key, { family, kind, dropped });
+    else c.dropped += dropped;
+    this.dropped += dropped;
+  };
+
+  list(): MergeConflict[] {
+    return [...this.byKey.values()];
+  }
+}
+
 interface Acc {
   readonly name: string;
   readonly type: MetricType;
@@ -134,15 +159,8 @@ export function mergeExpositions(input: readonly Exposition[]): MergeResult {
   const parts = input.map(separateClashingCounters);
   const accs = new Map<string, Acc>();
   const claimOwner = new Map<string, string>();
-  const conflicts = new Map<string, { family: string; kind: MergeConflict['kind']; dropped: number }>();
-  let droppedSamples = 0;
-  const report = (family: string, kind: MergeConflict['kind'], dropped: number): void => {
-    const key = family + '\u0000' + kind;
-    const c = conflicts.get(key);
-    if (c === undefined) conflicts.set(key, { family, kind, dropped });
-    else c.dropped += dropped;
-    droppedSamples += dropped;
-  };
+  const log = new ConflictLog();
+  const report = log.report;
 
   const tails = parts.map(commonTail);
   const overlapping = overlappingParts(tails);
@@ -235,7 +253,7 @@ export function mergeExpositions(input: readonly Exposition[]): MergeResult {
     if (acc.unit !== undefined) f.unit = acc.unit;
     families.push(f);
   }
-  return { exposition: markSeriesUnique({ families }), droppedSamples, conflicts: [...conflicts.values()] };
+  return { exposition: markSeriesUnique({ families }), droppedSamples: log.dropped, conflicts: log.list() };
 }
 
 /** Within one isolated part: the first of each series, keyed on the labels outside the common tail. */

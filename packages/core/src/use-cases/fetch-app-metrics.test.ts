@@ -552,6 +552,24 @@ describe('FetchAppMetrics: fast path and model path', () => {
     }
   });
 
+  it('takes the model path, reading no body for the fast path, when exporters are among the targets', async () => {
+    const w = world();
+    w.table.register(SHOP, instance(0));
+    w.scraper.otherwise({ body: 'up 1\n', contentType: TEXT });
+    const exporter: ExternalExporter = {
+      name: 'logs',
+      host: 'exp.example.com',
+      scheme: 'https',
+      metricsPath: '/metrics',
+      params: {},
+    };
+    const r = await w.fetch({}, { externalExporters: [exporter] });
+    if (!r.ok) throw r.error;
+    expect(r.value.bytes).toBeUndefined();
+    expect(declines(w)).toEqual(['exporters among the targets']);
+    expect(r.value.body).toContain(`up{${cfi(0)}} 1`);
+  });
+
   it('reports a body that does not parse as reason="parse" (the model path decides)', async () => {
     const w = world();
     w.table.register(SHOP, instance(0));

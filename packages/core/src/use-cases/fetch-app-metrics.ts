@@ -269,20 +269,17 @@ export class FetchAppMetrics {
     state: FastState,
   ): FastPart | string {
     let reason: string;
-    if (p.target.kind !== 'instance') reason = 'an exporter answered';
+    // Only a scraper that gives no bytes makes the body string be read here.
+    const source = bytes ?? bytesOf(scraped.body);
+    if (source === undefined) reason = 'a body with a lone surrogate';
     else {
-      // Only a scraper that gives no bytes makes the body string be read here.
-      const source = bytes ?? bytesOf(scraped.body);
-      if (source === undefined) reason = 'a body with a lone surrogate';
-      else {
-        const part = this.guarded(p, () =>
-          formatOfContentType(scraped.contentType) === 'openmetrics-1.0.0'
-            ? scanOpenMetricsPart(source, p.cfLabels, state.format)
-            : scanTextPart(source, p.cfLabels, state.format),
-        );
-        if (!('declined' in part)) return part;
-        reason = part.declined;
-      }
+      const part = this.guarded(p, () =>
+        formatOfContentType(scraped.contentType) === 'openmetrics-1.0.0'
+          ? scanOpenMetricsPart(source, p.cfLabels, state.format)
+          : scanTextPart(source, p.cfLabels, state.format),
+      );
+      if (!('declined' in part)) return part;
+      reason = part.declined;
     }
     state.declined = reason;
     return reason;
@@ -518,7 +515,13 @@ export class FetchAppMetrics {
     input: FetchInput,
   ): Promise<Scraped[]> {
     const results = new Array<Scraped>(planned.length);
-    const fast: FastState = { format: fastFormat(input), declined: undefined };
+    // Exporter parts are not isolated from the instances' (the merge checks them across parts): with any
+    // exporter the model path answers, so no body is read for the fast path.
+    const exporters = planned.some((p) => p.target.kind === 'exporter');
+    const fast: FastState = {
+      format: fastFormat(input),
+      declined: exporters ? 'exporters among the targets' : undefined,
+    };
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < planned.length) {
