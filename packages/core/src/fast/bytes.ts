@@ -3,6 +3,38 @@
  */
 import { NAME_CLASS } from '../exposition/scan-chars.js';
 
+/**
+ * The index of the `"` that closes a label value starting at `start` (just after its opening quote): -1 when
+ * the line ends first, -2 at an escape other than `\\`, `\"` and `\n` (the parsers reject those).
+ */
+export function closingQuote(b: Buffer, start: number, end: number): number {
+  let i = start;
+  for (;;) {
+    if (i >= end) return -1;
+    const c = b[i]!;
+    if (c === 0x22) return i;
+    if (c === 0x5c) {
+      const next = i + 1 < end ? b[i + 1] : -1;
+      if (next !== 0x5c && next !== 0x22 && next !== 0x6e) return -2;
+      i += 2;
+      continue;
+    }
+    i++;
+  }
+}
+
+/** How many escapes a label value `b[start, close)` holds (two bytes each for one character). */
+export function escapeCount(b: Buffer, start: number, close: number): number {
+  let n = 0;
+  for (let i = start; i < close; i++) {
+    if (b[i] === 0x5c) {
+      n++;
+      i++;
+    }
+  }
+  return n;
+}
+
 /** Name character classes (see scan-chars.ts), indexed by byte. */
 export const CLASS = NAME_CLASS;
 

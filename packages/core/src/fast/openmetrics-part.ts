@@ -31,9 +31,12 @@ import {
 } from '../exposition/serialize-common.js';
 import { unescapeRange } from '../exposition/scan-escapes.js';
 import { scanFloat } from '../exposition/scan-number.js';
+import { OM_SUFFIXES, OM_TYPES } from '../exposition/scan-om-rules.js';
 import {
   canonicalValue,
   CLASS,
+  closingQuote,
+  escapeCount,
   GroupBytes,
   leValue,
   SeriesSet,
@@ -50,20 +53,6 @@ import {
   type OutputFormat,
   type PieceSource,
 } from './text-part.js';
-
-/** Sample-name suffixes per type, as scan-om-rules.ts OM_SUFFIXES ('' is the family name itself). */
-const OM_SUFFIXES: Readonly<Record<MetricType, readonly string[]>> = {
-  counter: ['_total', '_created'],
-  gauge: [''],
-  unknown: [''],
-  stateset: [''],
-  info: ['_info'],
-  summary: ['', '_sum', '_count', '_created'],
-  histogram: ['_bucket', '_sum', '_count', '_created'],
-  gaugehistogram: ['_bucket', '_gsum', '_gcount'],
-};
-
-const OM_TYPES: ReadonlySet<string> = new Set(Object.keys(OM_SUFFIXES));
 
 // Sample kinds (from the suffix).
 const K_PLAIN = 0; // '' (gauge, unknown, stateset, summary quantile)
@@ -93,7 +82,6 @@ const QUOTE = 0x22;
 const HASH = 0x23;
 const COMMA = 0x2c;
 const EQUALS = 0x3d;
-const BACKSLASH = 0x5c;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 
@@ -589,22 +577,9 @@ class OpenMetricsPartScanner {
         names.push(name);
         chars += name.length;
         const valueStart = labelEnd + 2;
-        i = valueStart;
-        let escapes = 0;
-        for (;;) {
-          if (i >= end) throw new Decline('unterminated label value');
-          const c = b[i]!;
-          if (c === QUOTE) break;
-          if (c === BACKSLASH) {
-            const next = i + 1 < end ? b[i + 1] : -1;
-            if (next !== BACKSLASH && next !== QUOTE && next !== 0x6e) throw new Decline('escape');
-            escapes++;
-            i += 2;
-            continue;
-          }
-          i++;
-        }
-        chars += codePoints(b, valueStart, i) - escapes;
+        i = closingQuote(b, valueStart, end);
+        if (i < 0) throw new Decline(i === -1 ? 'unterminated label value' : 'escape');
+        chars += codePoints(b, valueStart, i) - escapeCount(b, valueStart, i);
         i++;
         const c = i < end ? b[i] : -1;
         if (c === RBRACE) {
@@ -716,19 +691,8 @@ class OpenMetricsPartScanner {
         n++;
       }
       const valueStart = labelEnd + 2;
-      i = valueStart;
-      for (;;) {
-        if (i >= end) throw new Decline('unterminated label value');
-        const c = b[i]!;
-        if (c === QUOTE) break;
-        if (c === BACKSLASH) {
-          const next = i + 1 < end ? b[i + 1] : -1;
-          if (next !== BACKSLASH && next !== QUOTE && next !== 0x6e) throw new Decline('escape');
-          i += 2;
-          continue;
-        }
-        i++;
-      }
+      i = closingQuote(b, valueStart, end);
+      if (i < 0) throw new Decline(i === -1 ? 'unterminated label value' : 'escape');
       i++;
       if (isSpecial) {
         this.specialValueStart = valueStart;

@@ -32,6 +32,7 @@ import { isOverflow, scanFloat, scanInt64 } from '../exposition/scan-number.js';
 import {
   canonicalValue,
   CLASS,
+  closingQuote,
   GroupBytes,
   leValue,
   SeriesSet,
@@ -125,7 +126,6 @@ const QUOTE = 0x22;
 const HASH = 0x23;
 const COMMA = 0x2c;
 const EQUALS = 0x3d;
-const BACKSLASH = 0x5c;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 
@@ -432,19 +432,8 @@ class TextPartScanner {
         i = labelEnd + 1;
         if (i >= end || b[i] !== QUOTE) throw new Decline('label syntax');
         const valueStart = i + 1;
-        i = valueStart;
-        for (;;) {
-          if (i >= end) throw new Decline('unterminated label value');
-          const c = b[i]!;
-          if (c === QUOTE) break;
-          if (c === BACKSLASH) {
-            const next = i + 1 < end ? b[i + 1] : -1;
-            if (next !== BACKSLASH && next !== QUOTE && next !== 0x6e) throw new Decline('bad escape');
-            i += 2;
-            continue;
-          }
-          i++;
-        }
+        i = closingQuote(b, valueStart, end);
+        if (i < 0) throw new Decline(i === -1 ? 'unterminated label value' : 'bad escape');
         i++;
         if (isSpecial) {
           specialValueStart = valueStart;
